@@ -1,0 +1,28 @@
+import type { SegmentEvent } from '@segment/actions-core'
+
+/**
+ * A Commanders Act event as the CDP hands it over: the HTTP API 1.0 layout of the product page (`event_name`,
+ * `properties.*`, `page`, `device`, `partners`), or the current layout (`user`, `items`, `context.*` at the root).
+ * Only what the destination reads is typed; everything else rides along.
+ */
+export interface CommandersActEvent {
+  event_name?: string
+  event_timestamp?: number | string
+  properties?: Record<string, unknown>
+  page?: Record<string, unknown>
+  device?: Record<string, unknown>
+  partners?: { tiktok?: { ttp?: string; ttclid?: string; ldu?: boolean } } & Record<string, unknown>
+  user?: Record<string, unknown>
+  items?: unknown[]
+  context?: Record<string, unknown>
+  [key: string]: unknown
+}
+
+/**
+ * Presents a Commanders Act event to the framework. Subscriptions (`event = "purchase"`) only know Segment's
+ * vocabulary (`event`, `type`, `properties.*`): an `event_name` clause would be silently dropped and match
+ * everything, so the event name is exposed as `event` and every Commanders Act event is a `track`.
+ */
+export function toFrameworkEvent(event: CommandersActEvent): SegmentEvent {
+  return { ...event, event: event.event_name, type: 'track' } as SegmentEvent
+}

@@ -1,0 +1,64 @@
+// What TikTok's Events API v1.3 accepts, in one place, for the payload builder, the pre-send checks and the emulator.
+
+export const TIKTOK_BASE_URL = 'https://business-api.tiktok.com'
+export const API_VERSION = 'v1.3'
+
+export const PATHS = {
+  pixelTrack: `/open_api/${API_VERSION}/pixel/track/`,
+  pixelBatch: `/open_api/${API_VERSION}/pixel/batch/`,
+  eventTrack: `/open_api/${API_VERSION}/event/track/`
+} as const
+
+// TikTok's standard web events. Anything else is a custom event, which TikTok discards together with its data.
+// Purchase, Lead, ... were added in May 2025 as new names; the old names (CompletePayment, SubmitForm) keep working.
+export const STANDARD_WEB_EVENTS = [
+  'AddPaymentInfo',
+  'AddToCart',
+  'AddToWishlist',
+  'ApplicationApproval',
+  'ClickButton',
+  'CompletePayment',
+  'CompleteRegistration',
+  'Contact',
+  'CustomizeProduct',
+  'Download',
+  'FindLocation',
+  'InitiateCheckout',
+  'Lead',
+  'PlaceAnOrder',
+  'Purchase',
+  'Schedule',
+  'Search',
+  'StartTrial',
+  'SubmitApplication',
+  'SubmitForm',
+  'Subscribe',
+  'ViewContent'
+] as const
+export type StandardWebEvent = (typeof STANDARD_WEB_EVENTS)[number]
+
+export const CONTENT_TYPES = ['product', 'product_group'] as const
+export type ContentType = (typeof CONTENT_TYPES)[number]
+
+// The 61 ISO 4217 currencies TikTok accepts (anything else: 40002).
+export const CURRENCIES = [
+  'AED', 'ARS', 'AUD', 'BDT', 'BHD', 'BIF', 'BOB', 'BRL', 'CAD', 'CHF', 'CLP', 'CNY', 'COP', 'CRC', 'CZK', 'DKK',
+  'DZD', 'EGP', 'EUR', 'GBP', 'GTQ', 'HKD', 'HNL', 'HUF', 'IDR', 'ILS', 'INR', 'ISK', 'JPY', 'KES', 'KHR', 'KRW',
+  'KWD', 'KZT', 'MAD', 'MOP', 'MXN', 'MYR', 'NGN', 'NIO', 'NOK', 'NZD', 'OMR', 'PEN', 'PHP', 'PKR', 'PLN', 'PYG',
+  'QAR', 'RON', 'RUB', 'SAR', 'SEK', 'SGD', 'THB', 'TRY', 'TWD', 'UAH', 'USD', 'VES', 'VND', 'ZAR'
+] as const // prettier-ignore
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/i
+
+// Events API 2.0 rejects a request of more than 1,000 events as a whole. The pixel batch endpoint publishes no limit;
+// we hold it to the same bound so one setting means the same thing in both formats.
+export const MAX_EVENTS_PER_REQUEST = 1000
+
+// TikTok answers HTTP 200 with one of these codes in the body.
+export const TIKTOK_CODES = {
+  ok: 0,
+  noPermission: 40001,
+  invalidParameter: 40002,
+  tooManyRequests: 40100,
+  invalidToken: 40105
+} as const

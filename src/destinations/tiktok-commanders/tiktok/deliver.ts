@@ -1,0 +1,139 @@
+import {
+  ErrorCodes,
+  IntegrationError,
+  InvalidAuthenticationError,
+  MultiStatusResponse,
+  PayloadValidationError,
+  RetryableError,
+  type JSONLikeObject,
+  type JSONObject,
+  type RequestClient
+} from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import type { Payload } from '../reportWebEvent/generated-types'
+import { buildEvent } from './build-event'
+import { post, type TikTokReply } from './client'
+import { TIKTOK_CODES } from './constants'
+import type { TikTokEvent } from './event-model'
+import { formatFor } from './formats'
+
+// The two ways an event reaches TikTok. Both build the same TikTokEvent and let the chosen wire format serialise it.
+
+export interface Endpoint {
+  /** Scheme and host TikTok is reached at: TikTok itself, or a stand-in such as the bundled emulator. */
+  baseUrl: string
+}
+
+/** Sends one event; throws the actions-core error that says what went wrong. */
+export async function sendOne(
+  request: RequestClient,
+  endpoint: Endpoint,
+  settings: Settings,
+  payload: Payload
+): Promise<TikTokReply> {
+  const wire = formatFor(settings).single(buildEvent(payload, settings), settings)
+  const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body)
+  if (!outcome.ok) throw outcome.error
+  return outcome.reply
+}
+
+// An error TikTok pins on some items sinks the whole request; the others are resent without them. Each round drops
+// at least one item, and the number of rounds is bounded so a hostile reply cannot keep us looping.
+const MAX_ROUNDS = 3
+
+interface Pending {
+  index: number
+  event: TikTokEvent
+}
+
+/**
+ * Sends many events in as few requests as the batch size allows and reports one result per payload, in order:
+ * an invalid event gets its own validation error and does not hold the others back; an item TikTok blames gets
+ * TikTok's message; a failure of the whole request (rate limit, outage, auth) is given to every event it carried.
+ */
+export async function sendBatch(
+  request: RequestClient,
+  endpoint: Endpoint,
+  settings: Settings,
+  payloads: Payload[]
+): Promise<MultiStatusResponse> {
+  const results = new MultiStatusResponse()
+  const format = formatFor(settings)
+  const now = Date.now()
+  const valid: Pending[] = []
+  payloads.forEach((payload, index) => {
+    try {
+      valid.push({ index, event: buildEvent(payload, settings, now) })
+    } catch (err) {
+      results.setErrorResponseAtIndex(index, errorResult(err))
+    }
+  })
+  const size = batchSize(payloads[0]?.batch_size, format.maxBatchSize)
+  for (let start = 0; start < valid.length; start += size) {
+    await sendChunk(valid.slice(start, start + size))
+  }
+  return results
+
+  async function sendChunk(chunk: Pending[]): Promise<void> {
+    let pending = chunk
+    for (let round = 1; pending.length; round++) {
+      const wire = format.batch(
+        pending.map((p) => p.event),
+        settings
+      )
+      const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body)
+      const reply = outcome.reply as unknown as JSONLikeObject | undefined
+      const sent = (i: number) => ({ sent: wire.items[i] as JSONObject, ...(reply ? { body: reply } : {}) })
+      if (outcome.ok) {
+        pending.forEach((p, i) =>
+          results.setSuccessResponseAtIndex(p.index, {
+            status: 200,
+            sent: wire.items[i] as JSONObject,
+            body: reply ?? {}
+          })
+        )
+        return
+      }
+      const failure = errorResult(outcome.error)
+      const blamed = blamedItems(outcome.reply, pending.length)
+      const wholeRequest = blamed.size === 0 || blamed.size === pending.length || round === MAX_ROUNDS
+      pending.forEach((p, i) => {
+        if (wholeRequest || blamed.has(i)) results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) })
+      })
+      if (wholeRequest) return
+      pending = pending.filter((_, i) => !blamed.has(i))
+    }
+  }
+
+  function blamedItems(reply: TikTokReply | undefined, count: number): Set<number> {
+    if (reply?.code !== TIKTOK_CODES.invalidParameter || !reply.message) return new Set()
+    return new Set(format.blamedItems(reply.message).filter((i) => i < count))
+  }
+}
+
+export function batchSize(requested: number | undefined, max: number): number {
+  const n = Math.floor(requested ?? 50)
+  return Number.isFinite(n) ? Math.min(Math.max(n, 1), max) : 50
+}
+
+type ErrorResult = { status: number; errortype: keyof typeof ErrorCodes; errormessage: string }
+
+/** An actions-core error as a per-event batch result. */
+export function errorResult(err: unknown): ErrorResult {
+  if (err instanceof PayloadValidationError) {
+    return { status: 400, errortype: 'PAYLOAD_VALIDATION_FAILED', errormessage: err.message }
+  }
+  if (err instanceof RetryableError) {
+    return { status: err.status, errortype: 'RETRYABLE_ERROR', errormessage: err.message }
+  }
+  if (err instanceof InvalidAuthenticationError) {
+    return { status: err.status, errortype: 'INVALID_AUTHENTICATION', errormessage: err.message }
+  }
+  if (err instanceof IntegrationError) {
+    const status = err.status ?? 400
+    return { status, errortype: 'BAD_REQUEST', errormessage: err.message }
+  }
+  // Not ours to classify: report it on the event rather than lose the event or the batch.
+  const message = err instanceof Error ? err.message : String(err)
+  return { status: 500, errortype: 'UNKNOWN_ERROR', errormessage: message }
+}
