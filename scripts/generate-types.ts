@@ -42,8 +42,14 @@ export async function generateTypes(): Promise<Record<string, string>> {
   return out
 }
 
+// `--print` writes the expected contents as JSON instead of the files: the staleness test reads it that way,
+// because prettier's formatter loads through a dynamic import that jest's module system cannot run.
 if (require.main === module) {
   generateTypes().then((files) => {
+    if (process.argv.includes('--print')) {
+      process.stdout.write(JSON.stringify(files))
+      return
+    }
     for (const [file, content] of Object.entries(files)) {
       writeFileSync(file, content)
       console.log(`wrote ${path.relative(root, file)}`)

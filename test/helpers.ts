@@ -1,6 +1,6 @@
 import { createHash } from 'crypto'
 import nock from 'nock'
-import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
+import { createTestIntegration, type JSONObject, type SegmentEvent } from '@segment/actions-core'
 import definition from '../src/destinations/tiktok-commanders'
 import { toFrameworkEvent, type CommandersActEvent } from '../src/destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../src/destinations/tiktok-commanders/generated-types'
@@ -61,7 +61,7 @@ export function testDestination() {
 }
 
 /** Sends one Commanders Act event through the harness with its preset mapping. */
-export async function sendThroughPreset(event: CommandersActEvent, s: Settings, mapping: Record<string, unknown> = {}) {
+export async function sendThroughPreset(event: CommandersActEvent, s: Settings, mapping: JSONObject = {}) {
   const destination = testDestination()
   return destination.testAction('reportWebEvent', {
     event: frameworkEvent(event),

@@ -1,0 +1,14 @@
+export {
+  DEFAULT_ACCESS_TOKEN,
+  DEFAULT_PIXEL_CODE,
+  FAULTS,
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type EmulatorStats,
+  type Fault,
+  type ReceivedEvent,
+  type RequestRecord,
+  type StartEmulatorOptions
+} from './server'
+export { MAX_FUTURE_MS, validateEvents2, validatePixelBatch, validatePixelTrack, type TikTokReply } from './validate'

@@ -1,0 +1,463 @@
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { PATHS, TIKTOK_CODES } from '../destinations/tiktok-commanders/tiktok/constants'
+import { isJsonObject, validateEvents2, validatePixelBatch, validatePixelTrack, type TikTokReply } from './validate'
+
+// A loopback stand-in for TikTok's Events API v1.3, for tests, the CLI and the benchmark. It answers the way TikTok
+// does (HTTP 200 with a business code in the body) and can inject the failures a real client must survive.
+
+export const FAULTS = [
+  'rate_limit',
+  'server_error',
+  'gateway_html',
+  'slow',
+  'drop',
+  'malformed_json',
+  'internal_error_code'
+] as const
+export type Fault = (typeof FAULTS)[number]
+
+export interface EmulatorOptions {
+  /** Accepted `Access-Token` values; default ['emulator-token']. */
+  accessTokens?: string[]
+  /** Pixel codes the token may use; default ['CEMULATORPIXEL0001']. */
+  pixelCodes?: string[]
+  /** Request n (0-based, counted over all API requests) gets script[n]; past the end: 'ok', or `rates`. */
+  script?: Array<Fault | 'ok'>
+  /** Per-request probability of each fault, applied when no script entry, drawn from a seeded PRNG. Sum <= 1. */
+  rates?: Partial<Record<Fault, number>>
+  /** PRNG seed, default 1. */
+  seed?: number
+  /** Delay for 'slow' (default 2000 ms), after which the request is answered normally. */
+  slowMs?: number
+  /** Clock for the future-timestamp rule; default Date.now. */
+  now?: () => number
+}
+
+export interface StartEmulatorOptions extends EmulatorOptions {
+  /** Default 0: any free port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Default true; false keeps only counters (and the capped request log), for benchmarks. */
+  keepReceived?: boolean
+  /** Request bodies above this size are answered 413 without being parsed. Default 10 MiB. */
+  maxBodyBytes?: number
+}
+
+export interface ReceivedEvent {
+  format: 'pixel' | 'events_2_0'
+  pixelCode: string
+  event: string
+  eventId?: string
+  /** The single event object as received (for /pixel/track/, the whole request body). */
+  body: Record<string, unknown>
+  testEventCode?: string
+}
+
+export interface RequestRecord {
+  path: string
+  /** HTTP status sent; 0 when the connection was dropped without a reply. */
+  status: number
+  /** Business code of the JSON reply; absent when the reply was not JSON (HTML, malformed, dropped). */
+  code?: number
+  message?: string
+  /** Events the request carried, whether accepted or not (0 when the body could not be read or parsed). */
+  events: number
+  /** Absent for requests outside the API routes. */
+  fault?: Fault | 'ok'
+}
+
+export interface EmulatorStats {
+  requests: number
+  acceptedRequests: number
+  acceptedEvents: number
+  rejectedRequests: number
+  faultedRequests: number
+  duplicates: number
+}
+
+export interface Emulator {
+  readonly url: string
+  readonly port: number
+  /** Every event of every accepted request, in arrival order (duplicates included). Empty if keepReceived is false. */
+  readonly received: ReceivedEvent[]
+  /** One per request, the last 10,000 only. */
+  readonly requests: RequestRecord[]
+  /** Accepted events repeating an earlier (pixel code, event, event_id), which TikTok's 48 h dedup would merge. */
+  duplicates(): number
+  /** Totals since start (or the last reset), kept even when keepReceived is false. */
+  stats(): EmulatorStats
+  /** Clears received events, the request log and the counters; restarts the script and the PRNG. */
+  reset(): void
+  /** Closes the server and every open socket, keep-alive ones included. */
+  close(): Promise<void>
+}
+
+export const DEFAULT_ACCESS_TOKEN = 'emulator-token'
+export const DEFAULT_PIXEL_CODE = 'CEMULATORPIXEL0001'
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+const REQUEST_LOG_CAP = 10_000
+
+type Route = 'pixelTrack' | 'pixelBatch' | 'eventTrack'
+const ROUTES: ReadonlyMap<string, Route> = new Map([
+  [PATHS.pixelTrack, 'pixelTrack'],
+  [PATHS.pixelBatch, 'pixelBatch'],
+  [PATHS.eventTrack, 'eventTrack']
+])
+
+const VALIDATORS: Record<Route, (body: unknown, now: number) => TikTokReply | undefined> = {
+  pixelTrack: validatePixelTrack,
+  pixelBatch: validatePixelBatch,
+  eventTrack: validateEvents2
+}
+
+const knownFaults: ReadonlySet<string> = new Set<string>([...FAULTS, 'ok'])
+
+/** mulberry32: tiny, fast and good enough to make fault rates reproducible from a seed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+// The options may come from a CLI or a config file, where the type system offers no protection.
+function checkOptions(options: StartEmulatorOptions): void {
+  for (const entry of options.script ?? []) {
+    if (!knownFaults.has(entry)) throw new RangeError(`Unknown fault in script: ${String(entry)}`)
+  }
+  let total = 0
+  for (const [fault, rate] of Object.entries(options.rates ?? {})) {
+    if (!knownFaults.has(fault) || fault === 'ok') throw new RangeError(`Unknown fault in rates: ${fault}`)
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+      throw new RangeError(`Rate of ${fault} must be in [0, 1]`)
+    total += rate
+  }
+  if (total > 1 + 1e-9) throw new RangeError(`Fault rates add up to ${total}, more than 1`)
+}
+
+type BodyResult = { kind: 'ok'; bytes: Buffer } | { kind: 'too_large' } | { kind: 'aborted' }
+
+// Drains the whole body even past the cap, so the reply arrives after the upload and the connection stays reusable;
+// memory stays flat because chunks past the cap are discarded.
+function readBody(req: http.IncomingMessage, cap: number): Promise<BodyResult> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > cap) chunks.length = 0
+      else chunks.push(chunk)
+    })
+    req.on('end', () =>
+      resolve(size > cap ? { kind: 'too_large' } : { kind: 'ok', bytes: Buffer.concat(chunks, size) })
+    )
+    req.on('error', () => resolve({ kind: 'aborted' }))
+    // 'close' also follows a normal 'end'; the promise is already settled then, so this only catches aborts.
+    req.on('close', () => resolve({ kind: 'aborted' }))
+  })
+}
+
+function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(bytes.toString('utf8')) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+function countEvents(route: Route, body: unknown): number {
+  if (!isJsonObject(body)) return 0
+  if (route === 'pixelTrack') return 1
+  const list = route === 'pixelBatch' ? body.batch : body.data
+  return Array.isArray(list) ? list.length : 0
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+// Only called on bodies the validator accepted, so the shapes below hold.
+function eventsOf(route: Route, body: Record<string, unknown>): ReceivedEvent[] {
+  const format = route === 'eventTrack' ? 'events_2_0' : 'pixel'
+  const pixelCode = pixelCodeOf(route, body) as string
+  const items =
+    route === 'pixelTrack' ? [body] : ((route === 'pixelBatch' ? body.batch : body.data) as Record<string, unknown>[])
+  const testEventCode = optionalString(body.test_event_code)
+  return items.map((item) => {
+    const event: ReceivedEvent = { format, pixelCode, event: item.event as string, body: item }
+    const eventId = optionalString(item.event_id)
+    // Absent rather than undefined, so received events compare cleanly with toEqual / deepStrictEqual.
+    if (eventId !== undefined) event.eventId = eventId
+    if (testEventCode !== undefined) event.testEventCode = testEventCode
+    return event
+  })
+}
+
+function pixelCodeOf(route: Route, body: Record<string, unknown>): unknown {
+  return route === 'eventTrack' ? body.event_source_id : body.pixel_code
+}
+
+const GATEWAY_HTML =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
+  '<hr><center>emulator</center>\r\n</body>\r\n</html>\r\n'
+// Cut mid-token, as a reply truncated by a proxy would be.
+const MALFORMED_JSON = '{"code":0,"mess'
+
+export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+  try {
+    checkOptions(options)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  const accessTokens: ReadonlySet<string> = new Set(options.accessTokens ?? [DEFAULT_ACCESS_TOKEN])
+  const pixelCodes: ReadonlySet<string> = new Set(options.pixelCodes ?? [DEFAULT_PIXEL_CODE])
+  const script = options.script ?? []
+  const rates = FAULTS.map((fault) => [fault, options.rates?.[fault] ?? 0] as const).filter(([, rate]) => rate > 0)
+  const seed = options.seed ?? 1
+  const slowMs = options.slowMs ?? 2000
+  const now = options.now ?? Date.now
+  const keepReceived = options.keepReceived ?? true
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const host = options.host ?? '127.0.0.1'
+
+  const received: ReceivedEvent[] = []
+  const requests: RequestRecord[] = []
+  const seenEvents = new Set<string>()
+  const stats: EmulatorStats = {
+    requests: 0,
+    acceptedRequests: 0,
+    acceptedEvents: 0,
+    rejectedRequests: 0,
+    faultedRequests: 0,
+    duplicates: 0
+  }
+  let scriptPosition = 0
+  let random = seededRandom(seed)
+  const requestIdPrefix = randomBytes(6).toString('hex')
+  let requestSequence = 0
+  // Pending 'slow' delays, resolved early by close() so no handler is left waiting on a cleared timer.
+  const timers = new Map<NodeJS.Timeout, () => void>()
+  let closing: Promise<void> | undefined
+
+  function nextFault(): Fault | 'ok' {
+    const position = scriptPosition++
+    if (position < script.length) return script[position]
+    if (rates.length === 0) return 'ok'
+    // One draw per request, split into consecutive intervals, so each fault's probability is exactly its rate.
+    let draw = random()
+    for (const [fault, rate] of rates) {
+      if (draw < rate) return fault
+      draw -= rate
+    }
+    return 'ok'
+  }
+
+  function record(entry: RequestRecord): void {
+    stats.requests++
+    requests.push(entry)
+    if (requests.length > REQUEST_LOG_CAP) requests.shift()
+  }
+
+  function accept(route: Route, body: Record<string, unknown>): void {
+    const events = eventsOf(route, body)
+    for (const event of events) {
+      // Without an event_id TikTok has nothing to deduplicate on.
+      if (event.eventId !== undefined) {
+        const key = JSON.stringify([event.pixelCode, event.event, event.eventId])
+        if (seenEvents.has(key)) stats.duplicates++
+        else seenEvents.add(key)
+      }
+      if (keepReceived) received.push(event)
+    }
+    stats.acceptedRequests++
+    stats.acceptedEvents += events.length
+  }
+
+  function sendJson(res: http.ServerResponse, status: number, code: number, message: string): void {
+    if (res.destroyed || res.writableEnded) return
+    const text = JSON.stringify({
+      code,
+      message,
+      request_id: `${requestIdPrefix}${(requestSequence++).toString(36)}`,
+      data: {}
+    })
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    res.end(text)
+  }
+
+  function sendRaw(res: http.ServerResponse, status: number, contentType: string, text: string): void {
+    if (res.destroyed || res.writableEnded) return
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) })
+    res.end(text)
+  }
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        resolve()
+      }, ms)
+      timers.set(timer, resolve)
+    })
+  }
+
+  // Sends a fault reply, or returns false for the faults that answer normally ('ok', 'slow').
+  function replyWithFault(res: http.ServerResponse, path: string, fault: Fault | 'ok', events: number): boolean {
+    const log = (status: number, code?: number, message?: string): void => {
+      stats.faultedRequests++
+      record({ path, status, code, message, events, fault })
+    }
+    switch (fault) {
+      case 'rate_limit': {
+        const message = 'Too many requests. Please retry in some time.'
+        sendJson(res, 200, TIKTOK_CODES.tooManyRequests, message)
+        log(200, TIKTOK_CODES.tooManyRequests, message)
+        return true
+      }
+      case 'server_error': {
+        const message = 'Service temporarily unavailable'
+        sendJson(res, 503, 50000, message)
+        log(503, 50000, message)
+        return true
+      }
+      case 'gateway_html':
+        sendRaw(res, 502, 'text/html', GATEWAY_HTML)
+        log(502)
+        return true
+      case 'malformed_json':
+        sendRaw(res, 200, 'application/json', MALFORMED_JSON)
+        log(200)
+        return true
+      case 'internal_error_code': {
+        const message = 'Internal error'
+        sendJson(res, 200, 50002, message)
+        log(200, 50002, message)
+        return true
+      }
+      default:
+        return false
+    }
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]
+    const route = req.method === 'POST' ? ROUTES.get(path) : undefined
+    if (!route) {
+      // Unknown routes are not TikTok's API: they neither consume a script entry nor get faults.
+      await readBody(req, 0)
+      sendJson(res, 404, 40400, 'Not found')
+      record({ path, status: 404, code: 40400, message: 'Not found', events: 0 })
+      return
+    }
+
+    const fault = nextFault()
+    if (fault === 'drop') {
+      stats.faultedRequests++
+      record({ path, status: 0, events: 0, fault })
+      req.socket.destroy()
+      return
+    }
+
+    const body = await readBody(req, maxBodyBytes)
+    if (body.kind === 'aborted') return
+    const parsed = body.kind === 'ok' ? parseJson(body.bytes) : ({ ok: false } as const)
+    const events = parsed.ok ? countEvents(route, parsed.value) : 0
+    if (replyWithFault(res, path, fault, events)) return
+    if (fault === 'slow') {
+      await delay(slowMs)
+      if (closing) return
+    }
+
+    const refuse = (status: number, code: number, message: string): void => {
+      stats.rejectedRequests++
+      sendJson(res, status, code, message)
+      record({ path, status, code, message, events, fault })
+    }
+    const token = req.headers['access-token']
+    if (typeof token !== 'string' || !accessTokens.has(token)) {
+      refuse(200, TIKTOK_CODES.invalidToken, 'Access token is invalid or has been revoked')
+      return
+    }
+    if (body.kind === 'too_large') {
+      refuse(413, TIKTOK_CODES.invalidParameter, `Request body exceeds ${maxBodyBytes} bytes`)
+      return
+    }
+    if (!parsed.ok) {
+      refuse(200, TIKTOK_CODES.invalidParameter, 'Request body is not valid JSON')
+      return
+    }
+    const value = parsed.value
+    if (isJsonObject(value)) {
+      // A missing or non-string pixel code is a malformed request, left to the validator to name.
+      const pixelCode = pixelCodeOf(route, value)
+      if (typeof pixelCode === 'string' && !pixelCodes.has(pixelCode)) {
+        refuse(200, TIKTOK_CODES.noPermission, `No permission to operate pixel code: ${pixelCode}`)
+        return
+      }
+    }
+    const problem = VALIDATORS[route](value, now())
+    if (problem || !isJsonObject(value)) {
+      refuse(200, problem?.code ?? TIKTOK_CODES.invalidParameter, problem?.message ?? 'Invalid request body')
+      return
+    }
+    accept(route, value)
+    sendJson(res, 200, TIKTOK_CODES.ok, 'OK')
+    record({ path, status: 200, code: TIKTOK_CODES.ok, message: 'OK', events, fault })
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Never let one request take the emulator down; report the bug to the client instead.
+      const message = error instanceof Error ? error.message : String(error)
+      if (!res.headersSent) sendJson(res, 500, 50000, `Emulator error: ${message}`)
+      else res.destroy()
+    })
+  })
+  // Malformed HTTP from a client: drop that connection quietly rather than emit an unhandled error.
+  server.on('clientError', (_error, socket) => socket.destroy())
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      const port = (server.address() as AddressInfo).port
+      const urlHost = host.includes(':') ? `[${host}]` : host
+      resolve({
+        url: `http://${urlHost}:${port}`,
+        port,
+        received,
+        requests,
+        duplicates: () => stats.duplicates,
+        stats: () => ({ ...stats }),
+        reset() {
+          // In place, so references callers already hold see the reset.
+          received.length = 0
+          requests.length = 0
+          seenEvents.clear()
+          for (const key of Object.keys(stats) as Array<keyof EmulatorStats>) stats[key] = 0
+          scriptPosition = 0
+          random = seededRandom(seed)
+        },
+        close() {
+          closing ??= new Promise<void>((done, fail) => {
+            for (const [timer, release] of timers) {
+              clearTimeout(timer)
+              release()
+            }
+            timers.clear()
+            server.close((error) => (error ? fail(error) : done()))
+            server.closeAllConnections()
+          })
+          return closing
+        }
+      })
+    })
+  })
+}
