@@ -73,7 +73,7 @@ describe.each<Format>(['pixel', 'events_2_0'])('batch delivery, %s format', (for
     const expected = expectedBatchBody(format, [expectedCart('a'), expectedCart('b'), expectedCart('c')], 'TEST42')
     expect(captured.body).toEqual(expected)
     expect(captured.headers['access-token']).toBe(TOKEN)
-    const items = (expected as Record<string, unknown[]>)[itemKey(format)]
+    const items = (expected as unknown as Record<string, unknown[]>)[itemKey(format)]
     expect(results).toEqual(
       items.map((sent) => ({ status: 200, sent, body: { code: 0, message: 'OK', request_id: 'req-ok', data: {} } }))
     )

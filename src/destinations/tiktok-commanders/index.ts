@@ -34,7 +34,8 @@ export function createDestination(endpoint: Endpoint = { baseUrl: TIKTOK_BASE_UR
       // The token travels only in this header: never in a body, URL, log line or error message.
       headers: { 'Access-Token': settings.accessToken, 'Content-Type': 'application/json' },
       // Replies are read once; cloning each one only costs time.
-      skipResponseCloning: true
+      skipResponseCloning: true,
+      ...(endpoint.timeoutMs ? { timeout: endpoint.timeoutMs } : {})
     }),
     presets,
     actions: { reportWebEvent: createReportWebEvent(endpoint) }

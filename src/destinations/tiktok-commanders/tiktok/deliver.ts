@@ -22,6 +22,8 @@ import { formatFor } from './formats'
 export interface Endpoint {
   /** Scheme and host TikTok is reached at: TikTok itself, or a stand-in such as the bundled emulator. */
   baseUrl: string
+  /** How long to wait for TikTok's answer; the framework's default (10 s) when absent. */
+  timeoutMs?: number
 }
 
 /** Sends one event; throws the actions-core error that says what went wrong. */
