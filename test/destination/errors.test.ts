@@ -1,12 +1,24 @@
 import nock from 'nock'
 import {
+  createTestIntegration,
   IntegrationError,
   InvalidAuthenticationError,
   PayloadValidationError,
   RetryableError
 } from '@segment/actions-core'
 import { purchaseV1 } from '../fixtures/events'
-import { interceptTikTok, sendThroughPreset, settings, TIKTOK, TOKEN, trackPath, type Format } from '../helpers'
+import { createDestination } from '../../src/destinations/tiktok-commanders'
+import { DEFAULT_ACCESS_TOKEN, DEFAULT_PIXEL_CODE, startEmulator } from '../../src/emulator'
+import {
+  frameworkEvent,
+  interceptTikTok,
+  presetMapping,
+  sendThroughPreset,
+  settings,
+  TOKEN,
+  trackPath,
+  type Format
+} from '../helpers'
 
 // TikTok answers HTTP 200 with a non-zero code on failure: every answer must be read, and classified right.
 
@@ -44,11 +56,26 @@ describe.each<Format>(['pixel', 'events_2_0'])('TikTok answers, %s format', (for
     expect((error as Error).message).not.toContain(TOKEN)
   })
 
-  it('a timeout or a reset connection is retryable', async () => {
-    nock(TIKTOK).post(trackPath(format)).replyWithError('socket hang up')
-    const reset = await sendThroughPreset(purchaseV1(), settings({ apiFormat: format })).catch((e: Error) => e)
-    expect(reset).toBeInstanceOf(RetryableError)
-    expect((reset as Error).message).toMatch(/Could not reach TikTok: .*socket hang up/)
+  it.each([
+    ['a dropped connection', 'drop', /Could not reach TikTok: .*socket hang up/],
+    ['a reply slower than the timeout', 'slow', /did not answer in time/]
+  ] as const)('%s is retryable', async (_, fault, message) => {
+    // A real loopback server: a socket that really closes, a reply that really comes late.
+    const emulator = await startEmulator({ port: 0, script: [fault], slowMs: 500 })
+    try {
+      const destination = createTestIntegration(createDestination({ baseUrl: emulator.url, timeoutMs: 100 }))
+      const error = await destination
+        .testAction('reportWebEvent', {
+          event: frameworkEvent(purchaseV1()),
+          mapping: presetMapping('purchase'),
+          settings: { accessToken: DEFAULT_ACCESS_TOKEN, pixelCode: DEFAULT_PIXEL_CODE, apiFormat: format }
+        })
+        .catch((e: Error) => e)
+      expect(error).toBeInstanceOf(RetryableError)
+      expect((error as Error).message).toMatch(message)
+    } finally {
+      await emulator.close()
+    }
   })
 
   it("code 0 is a success and returns TikTok's reply", async () => {

@@ -17,11 +17,11 @@ export function firstOf(...paths: string[]): Mapping {
 /** An item of `properties.items` (or `items`) as a TikTok content; paths are relative to the item. */
 const contentShape = {
   content_id: firstOf('$.id', '$.product.id'),
-  price: firstOf('$.product.price', '$.price'),
+  price: { '@path': '$.product.price' },
   quantity: { '@path': '$.quantity' },
   content_type: { '@path': '$.content_type' },
-  content_name: firstOf('$.product.name', '$.name'),
-  content_category: firstOf('$.product.category_1', '$.category_1')
+  content_name: { '@path': '$.product.name' },
+  content_category: { '@path': '$.product.category_1' }
 }
 
 export const event: InputField = {
@@ -38,7 +38,7 @@ export const event_id: InputField = {
   description:
     "The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends.",
   type: 'string',
-  default: firstOf('$.properties.id', '$.context.event_id', '$.event_id')
+  default: firstOf('$.properties.id', '$.context.event_id')
 }
 
 export const timestamp: InputField = {
@@ -53,7 +53,7 @@ export const page_url: InputField = {
   label: 'Page URL',
   description: 'The URL of the page where the event happened.',
   type: 'string',
-  default: firstOf('$.page.url', '$.context.page.url', '$.page.location.href', '$.context.page.location.href')
+  default: firstOf('$.page.url', '$.context.page.url')
 }
 
 export const referrer: InputField = {

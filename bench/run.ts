@@ -1,0 +1,210 @@
+import { fork, spawnSync } from 'child_process'
+import { readFileSync } from 'fs'
+import path from 'path'
+import { fieldsToJsonSchema, transform, validateSchema, type JSONObject } from '@segment/actions-core'
+import { toFrameworkEvent, type CommandersActEvent } from '../src/destinations/tiktok-commanders/commanders/event'
+import type { Settings } from '../src/destinations/tiktok-commanders/generated-types'
+import { fields } from '../src/destinations/tiktok-commanders/reportWebEvent/fields'
+import type { Payload } from '../src/destinations/tiktok-commanders/reportWebEvent/generated-types'
+import { buildEvent } from '../src/destinations/tiktok-commanders/tiktok/build-event'
+import { formatFor } from '../src/destinations/tiktok-commanders/tiktok/formats'
+import type { InputRecord } from '../src/runner/read-events'
+import { runEvents } from '../src/runner/run'
+import { presetSubscriptions } from '../src/runner/subscriptions'
+import { floorBody } from './floor'
+
+// `npm run bench`: the same realistic Commanders Act events (every preset, both layouts) through (a) mapping and
+// validation alone, (b) single-event and (c) batched delivery end to end through the framework to a loopback
+// stand-in for TikTok, and (d) the floor: a hand-written mapping and JSON.stringify of the same bodies.
+// Never part of the tests: it prints figures, it asserts nothing.
+
+const N = Number(process.env.BENCH_EVENTS ?? 20_000)
+const SOAK = Number(process.env.BENCH_SOAK_EVENTS ?? 100_000)
+const root = path.resolve(__dirname, '..')
+const settings = (apiFormat: Settings['apiFormat']): Settings => ({
+  accessToken: 'bench-token',
+  pixelCode: 'CBENCHPIXEL000001',
+  apiFormat
+})
+
+function corpus(n: number): CommandersActEvent[] {
+  const sample = readFileSync(path.join(root, 'samples/commanders-act-events.ndjson'), 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as CommandersActEvent]
+      } catch {
+        return []
+      }
+    })
+    .filter((e) => !String(JSON.stringify(e)).includes('"bad-'))
+  return Array.from({ length: n }, (_, i) => {
+    const e = structuredClone(sample[i % sample.length])
+    if (e.properties) e.properties.id = `bench-${i}`
+    if (e.context) e.context.event_id = `bench-${i}`
+    return e
+  })
+}
+
+const records = (events: CommandersActEvent[]): InputRecord[] => events.map((event, index) => ({ index, event }))
+
+interface Row {
+  name: string
+  events: number
+  seconds: number
+  requests?: number
+}
+
+function time(fn: () => void): number {
+  const start = process.hrtime.bigint()
+  fn()
+  return Number(process.hrtime.bigint() - start) / 1e9
+}
+
+async function timeAsync(fn: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint()
+  await fn()
+  return Number(process.hrtime.bigint() - start) / 1e9
+}
+
+async function main() {
+  const stub = fork(path.join(__dirname, 'tiktok-stub.js'), [], {
+    execArgv: [],
+    ...(hasTaskset() ? { execPath: 'taskset', execArgv: ['-c', '1', process.execPath] } : {})
+  })
+  const port = await new Promise<number>((resolve) => stub.once('message', (m: { port: number }) => resolve(m.port)))
+  const stubStats = () =>
+    new Promise<{ requests: number }>((resolve) => {
+      stub.once('message', resolve)
+      stub.send('stats')
+    })
+  const baseUrl = `http://127.0.0.1:${port}`
+  const events = corpus(N)
+  const subscriptions = presetSubscriptions()
+  const schema = fieldsToJsonSchema(fields)
+  const rows: Row[] = []
+
+  for (const apiFormat of ['pixel', 'events_2_0'] as const) {
+    const s = settings(apiFormat)
+    const format = formatFor(s)
+    const framework = events.map(toFrameworkEvent)
+    const mappings = framework.map((e) => (subscriptions.find((sub) => sub.matches(e)) ?? subscriptions[0]).mapping)
+
+    // Warm the JIT on a slice so each row measures steady state.
+    const warm = () => {
+      for (let i = 0; i < 2000; i++) mapOne(i)
+    }
+    const mapOne = (i: number) => {
+      const payload = transform(mappings[i], framework[i] as unknown as JSONObject) as unknown as Payload
+      validateSchema(payload, schema, { schemaKey: 'bench', throwIfInvalid: true })
+      JSON.stringify(format.single(buildEvent(payload, s), s).body)
+    }
+    warm()
+    rows.push({
+      name: `${apiFormat}: (a) mapping + validation`,
+      events: N,
+      seconds: time(() => events.forEach((_, i) => mapOne(i)))
+    })
+
+    let requestsBefore = (await stubStats()).requests
+    const single = await timeAsync(async () => {
+      const report = await runEvents(records(events), {
+        settings: s,
+        endpoint: { baseUrl },
+        batching: false,
+        concurrency: 32
+      })
+      if (report.failed) throw new Error(`single delivery failed: ${report.outcomes.find((o) => !o.delivered)?.reason}`)
+    })
+    let requestsAfter = (await stubStats()).requests
+    rows.push({
+      name: `${apiFormat}: (b) single delivery`,
+      events: N,
+      seconds: single,
+      requests: requestsAfter - requestsBefore
+    })
+
+    requestsBefore = requestsAfter
+    const batched = await timeAsync(async () => {
+      const report = await runEvents(records(events), {
+        settings: s,
+        endpoint: { baseUrl },
+        batchSize: 50,
+        concurrency: 4
+      })
+      if (report.failed)
+        throw new Error(`batched delivery failed: ${report.outcomes.find((o) => !o.delivered)?.reason}`)
+    })
+    requestsAfter = (await stubStats()).requests
+    rows.push({
+      name: `${apiFormat}: (c) batched delivery`,
+      events: N,
+      seconds: batched,
+      requests: requestsAfter - requestsBefore
+    })
+
+    for (let i = 0; i < 2000; i++) JSON.stringify(floorBody(events[i], apiFormat))
+    rows.push({
+      name: `${apiFormat}: (d) floor, hand-written`,
+      events: N,
+      seconds: time(() => events.forEach((e) => JSON.stringify(floorBody(e, apiFormat))))
+    })
+  }
+
+  print(rows)
+  await soak(baseUrl)
+  stub.send('stop')
+}
+
+/** Peak RSS while 100,000 events go out batched: it must stay flat, not grow with the number of events. */
+async function soak(baseUrl: string) {
+  const chunk = 20_000
+  const rss: number[] = []
+  let peak = 0
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+  for (let sent = 0; sent < SOAK; sent += chunk) {
+    await runEvents(records(corpus(chunk)), { settings: settings('pixel'), endpoint: { baseUrl }, batchSize: 50 })
+    rss.push(process.memoryUsage().rss)
+  }
+  clearInterval(sampler)
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`
+  console.log(`\nMemory over ${SOAK.toLocaleString('en')} events, batched, in runs of ${chunk.toLocaleString('en')}:`)
+  console.log(`  RSS after each run: ${rss.map(mb).join(', ')}; peak ${mb(peak)}`)
+}
+
+function print(rows: Row[]) {
+  console.log(
+    `\n${N.toLocaleString('en')} events, Node ${process.version}, ${hasTaskset() ? 'destination pinned to core 0, stub to core 1' : 'no taskset: unpinned'}\n`
+  )
+  const header = ['', 'events/s', 'us/event', 'x floor', 'requests/1000 events']
+  console.log(
+    `${header[0].padEnd(36)}${header
+      .slice(1)
+      .map((h) => h.padStart(12))
+      .join('')}`
+  )
+  for (const apiFormat of ['pixel', 'events_2_0']) {
+    const mine = rows.filter((r) => r.name.startsWith(apiFormat))
+    const floor = mine.find((r) => r.name.includes('(d)'))
+    for (const r of mine) {
+      const perEvent = (r.seconds / r.events) * 1e6
+      const ratio = floor ? perEvent / ((floor.seconds / floor.events) * 1e6) : NaN
+      const cells = [
+        Math.round(r.events / r.seconds).toLocaleString('en'),
+        perEvent.toFixed(1),
+        `${ratio.toFixed(1)}x`,
+        r.requests === undefined ? '-' : ((r.requests / r.events) * 1000).toFixed(0)
+      ]
+      console.log(`${r.name.padEnd(36)}${cells.map((c) => c.padStart(12)).join('')}`)
+    }
+  }
+}
+
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-p', String(process.pid)]).status === 0
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})
