@@ -112,19 +112,24 @@ async function demo(): Promise<number> {
   try {
     const sample = path.resolve(__dirname, '../../samples/commanders-act-events.ndjson')
     const records = await readEvents(sample)
-    process.stdout.write(`Replaying ${records.length} Commanders Act events from ${path.relative(process.cwd(), sample)}\n`)
+    process.stdout.write(
+      `Replaying ${records.length} Commanders Act events from ${path.relative(process.cwd(), sample)}\n`
+    )
     process.stdout.write(`to the built-in TikTok Events API emulator at ${emulator.url}\n\n`)
     const report = await run(records, {
       settings: { accessToken: DEFAULT_ACCESS_TOKEN, pixelCode: DEFAULT_PIXEL_CODE, testEventCode: 'DEMO' },
       endpoint: { baseUrl: emulator.url },
-      backoffMs: 50
+      backoffMs: 50,
+      keepSent: true
     })
     const example = report.outcomes.find((o) => o.delivered && o.sent && o.tiktokEvent === 'CompletePayment')
     if (example) {
       process.stdout.write(`\nOne event as TikTok received it (${example.tiktokEvent}):\n`)
       process.stdout.write(`${JSON.stringify(example.sent, null, 2)}\n\n`)
     }
-    process.stdout.write(`The emulator accepted ${emulator.received.length} events in ${emulator.requests.length} requests.\n`)
+    process.stdout.write(
+      `The emulator accepted ${emulator.received.length} events in ${emulator.requests.length} requests.\n`
+    )
     const code = finish(report, path.join(os.tmpdir(), 'tiktok-commanders-demo-failed-events.ndjson'))
     // The sample holds a few bad events on purpose: the demo succeeds when each of them is refused with its reason
     // and every other event is delivered.

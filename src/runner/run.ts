@@ -38,6 +38,8 @@ export interface RunOptions {
   maxBackoffMs?: number
   /** Build every TikTok body, send nothing. */
   dryRun?: boolean
+  /** Keep each delivered event as sent in its outcome (always kept in a dry run); off, a long replay stays small. */
+  keepSent?: boolean
   onProgress?: (done: number, total: number) => void
 }
 
@@ -91,7 +93,13 @@ export async function runEvents(records: InputRecord[], options: RunOptions): Pr
     const subscription = subscriptions.find((s) => s.matches(event))
     if (!subscription) {
       const name = JSON.stringify(event.event ?? null)
-      outcomes[record.index] = failure(record.index, '(no preset)', `no subscription matches event_name ${name}`, 0, record.event)
+      outcomes[record.index] = failure(
+        record.index,
+        '(no preset)',
+        `no subscription matches event_name ${name}`,
+        0,
+        record.event
+      )
       continue
     }
     routed.push({
@@ -120,7 +128,14 @@ export async function runEvents(records: InputRecord[], options: RunOptions): Pr
   }
   report()
   const delivered = outcomes.filter((o) => o.delivered).length
-  return { total: records.length, delivered, failed: records.length - delivered, requests, dryRun: !!options.dryRun, outcomes }
+  return {
+    total: records.length,
+    delivered,
+    failed: records.length - delivered,
+    requests,
+    dryRun: !!options.dryRun,
+    outcomes
+  }
 }
 
 async function deliver(
@@ -141,7 +156,9 @@ async function deliver(
     const retry: Routed[] = []
     const jobs = chunksBySubscription(pending, size)
     await pool(jobs, options.concurrency ?? 4, async (chunk) => {
-      const results = batching ? await sendBatch(destination, chunk, options, size) : await sendSingle(destination, chunk[0], options)
+      const results = batching
+        ? await sendBatch(destination, chunk, options, size)
+        : await sendSingle(destination, chunk[0], options)
       requests++
       // The framework keeps every response it sees; a long replay must not.
       destination.responses.length = 0
@@ -159,6 +176,7 @@ async function deliver(
           eventId: r.eventId,
           attempts: attempt,
           ...result,
+          sent: options.keepSent ? result.sent : undefined,
           input: result.delivered ? undefined : r.input
         })
       })
@@ -171,7 +189,12 @@ async function deliver(
 
 type SendResult = Pick<EventOutcome, 'delivered' | 'status' | 'reason' | 'sent'>
 
-async function sendBatch(destination: Destination<Settings>, chunk: Routed[], options: RunOptions, size: number): Promise<SendResult[]> {
+async function sendBatch(
+  destination: Destination<Settings>,
+  chunk: Routed[],
+  options: RunOptions,
+  size: number
+): Promise<SendResult[]> {
   const { subscription } = chunk[0]
   const settings = {
     ...options.settings,
@@ -203,7 +226,11 @@ async function sendSingle(destination: Destination<Settings>, r: Routed, options
   const { subscription } = r
   const settings = {
     ...options.settings,
-    subscription: { subscribe: subscription.subscribe, partnerAction: subscription.partnerAction, mapping: subscription.mapping }
+    subscription: {
+      subscribe: subscription.subscribe,
+      partnerAction: subscription.partnerAction,
+      mapping: subscription.mapping
+    }
   } as unknown as JSONObject
   try {
     await destination.onEvent(r.event, settings)
