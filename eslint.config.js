@@ -14,7 +14,8 @@ module.exports = tseslint.config(
         module: 'writable',
         process: 'readonly',
         __dirname: 'readonly',
-        console: 'readonly'
+        console: 'readonly',
+        Buffer: 'readonly'
       }
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' }
