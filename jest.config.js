@@ -4,7 +4,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: ['**/*.test.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   // Property-based and end-to-end suites run real HTTP over loopback; give them room on a 2-core CI machine.
   testTimeout: 30000
 }

@@ -6,6 +6,15 @@ import { toFrameworkEvent, type CommandersActEvent } from '../src/destinations/t
 import type { Settings } from '../src/destinations/tiktok-commanders/generated-types'
 import { presets } from '../src/destinations/tiktok-commanders/presets'
 
+// nock patches Node's http module for the whole jest worker, while each test file gets its own copy of nock: a copy
+// left active by one file (with its interceptors and net-connect rules) would answer for the next file in that
+// worker. Every file that intercepts TikTok imports this module, so it leaves a clean slate here.
+afterEach(() => nock.cleanAll())
+afterAll(() => {
+  nock.enableNetConnect()
+  nock.restore()
+})
+
 export const TIKTOK = 'https://business-api.tiktok.com'
 export const TOKEN = 'tt-secret-token-7f3a9c'
 export const PIXEL = 'CPIXEL0123456789'
