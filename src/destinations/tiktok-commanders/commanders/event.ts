@@ -24,5 +24,16 @@ export interface CommandersActEvent {
  * everything, so the event name is exposed as `event` and every Commanders Act event is a `track`.
  */
 export function toFrameworkEvent(event: CommandersActEvent): SegmentEvent {
-  return { ...event, event: event.event_name, type: 'track' } as SegmentEvent
+  return { ...event, context: frameworkContext(event.context), event: event.event_name, type: 'track' } as SegmentEvent
+}
+
+/**
+ * The framework reads `context` as Segment's and destructures `context.personas` for every event, with defaults that
+ * only cover absent values: a null `context` or `context.personas` (valid JSON) threw a TypeError that lost a whole
+ * batch. Commanders Act gives neither a meaning the framework could use, so they are presented as absent.
+ */
+function frameworkContext(context: unknown): Record<string, unknown> | undefined {
+  if (context === null || typeof context !== 'object' || Array.isArray(context)) return undefined
+  const { personas, ...rest } = context as Record<string, unknown>
+  return personas === null ? rest : (context as Record<string, unknown>)
 }

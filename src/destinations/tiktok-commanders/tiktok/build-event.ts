@@ -18,6 +18,9 @@ const contentTypes: ReadonlySet<string> = new Set(CONTENT_TYPES)
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
 // Below this a numeric timestamp is read as epoch seconds (1e11 s is the year 5138; 1e11 ms is 1973).
 const EPOCH_SECONDS_BELOW = 1e11
+// Events API 2.0 takes a positive count of unix seconds and the pixel format a four-digit year: an earlier date can
+// only be a broken clock or field, and either format would carry it to TikTok as a value TikTok refuses.
+const EARLIEST_MS = 1000
 const EMAIL_FIELDS = ['email', 'email_md5', 'email_sha256'] as const
 
 export function buildEvent(payload: Payload, settings: Settings, now: number = Date.now()): TikTokEvent {
@@ -107,6 +110,11 @@ export function parseTimestamp(raw: string | number | undefined, now: number): n
   if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) {
     throw new PayloadValidationError(
       `timestamp: "${String(raw).slice(0, 64)}" is not a date. Send epoch milliseconds, epoch seconds or ISO 8601.`
+    )
+  }
+  if (ms < EARLIEST_MS) {
+    throw new PayloadValidationError(
+      `timestamp: ${new Date(ms).toISOString()} is before 1970-01-01T00:00:01Z; TikTok refuses events that old.`
     )
   }
   if (ms > now + MAX_CLOCK_SKEW_MS) {

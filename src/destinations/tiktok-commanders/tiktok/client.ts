@@ -51,10 +51,13 @@ export function readReply(status: number, data: unknown, content: string | undef
   const reply = asReply(data)
   if (status < 200 || status >= 300) {
     const detail = reply?.message ?? snippet(content)
+    // TikTok's API never redirects: a 3xx comes from something in between. It is reported as a bad gateway, since an
+    // error (or a batch result) carrying a status under 400 reads as a success to whatever consumes it.
+    const errorStatus = status >= 400 ? status : 502
     return {
       ok: false,
       reply,
-      error: new IntegrationError(`TikTok answered HTTP ${status}: ${detail}`, `TIKTOK_HTTP_${status}`, status)
+      error: new IntegrationError(`TikTok answered HTTP ${status}: ${detail}`, `TIKTOK_HTTP_${status}`, errorStatus)
     }
   }
   if (!reply) {
