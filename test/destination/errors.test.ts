@@ -38,6 +38,7 @@ const answers: Array<[string, number, unknown, Record<string, string>, ErrorClas
   ['HTTP 401', 401, { code: 40105, message: 'Unauthorized' }, {}, InvalidAuthenticationError, /HTTP 401.*Access Token/],
   ['HTTP 403', 403, 'Forbidden', { 'content-type': 'text/plain' }, InvalidAuthenticationError, /HTTP 403/],
   ['code 40002 (invalid parameter)', 200, { code: 40002, message: 'properties.currency: Invalid currency', request_id: 'r5' }, {}, IntegrationError, /properties\.currency: Invalid currency \(TikTok code 40002, request_id r5\)/],
+  ['code 40002 without a JSON content-type', 200, '{"code":40002,"message":"event: Invalid","request_id":"r6"}', { 'content-type': 'text/plain' }, IntegrationError, /event: Invalid \(TikTok code 40002, request_id r6\)/],
   ['HTTP 400', 400, { code: 40000, message: 'Bad request' }, {}, IntegrationError, /HTTP 400: Bad request/]
 ] // prettier-ignore
 

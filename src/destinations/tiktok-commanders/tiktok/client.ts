@@ -101,9 +101,19 @@ function networkError(err: unknown): Error {
 }
 
 function asReply(data: unknown): TikTokReply | undefined {
+  // Gateways sometimes strip the JSON content-type; the framework then hands over the raw text.
+  if (typeof data === 'string') data = parseJson(data)
   if (data === null || typeof data !== 'object') return undefined
   const code = (data as { code?: unknown }).code
   return typeof code === 'number' ? (data as TikTokReply) : undefined
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 /** A short, single-line excerpt of a reply for an error message (gateway HTML pages run long). */

@@ -2,7 +2,7 @@ import type { Settings } from '../generated-types'
 import { MAX_EVENTS_PER_REQUEST, PATHS } from './constants'
 import type { TikTokEvent } from './event-model'
 import { prune } from './prune'
-import { indexesAfter, type WireFormat } from './wire-format'
+import { indexesAfter, testEventCode, type WireFormat } from './wire-format'
 
 // Events API 2.0: POST /event/track/ with a `data` array, for one event as for many.
 
@@ -39,7 +39,7 @@ function request(events: TikTokEvent[], settings: Settings) {
   const head = prune({
     event_source: 'web',
     event_source_id: settings.pixelCode,
-    test_event_code: settings.testEventCode || undefined
+    test_event_code: testEventCode(settings)
   })
   return { path: PATHS.eventTrack, body: { ...head, data: items }, items }
 }

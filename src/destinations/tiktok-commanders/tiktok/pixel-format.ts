@@ -2,7 +2,7 @@ import type { Settings } from '../generated-types'
 import { MAX_EVENTS_PER_REQUEST, PATHS } from './constants'
 import type { TikTokEvent } from './event-model'
 import { prune } from './prune'
-import { indexesAfter, type WireFormat } from './wire-format'
+import { indexesAfter, testEventCode, type WireFormat } from './wire-format'
 
 // The pixel format of the product page: POST /pixel/track/ for one event, /pixel/batch/ for many.
 
@@ -35,13 +35,13 @@ export const pixelFormat: WireFormat = {
 
   single(event: TikTokEvent, settings: Settings) {
     const item = prune(pixelEvent(event))
-    const body = { pixel_code: settings.pixelCode, ...item, test_event_code: settings.testEventCode || undefined }
+    const body = { pixel_code: settings.pixelCode, ...item, test_event_code: testEventCode(settings) }
     return { path: PATHS.pixelTrack, body: prune(body), items: [item] }
   },
 
   batch(events: TikTokEvent[], settings: Settings) {
     const items = events.map((e) => prune({ type: 'track', ...pixelEvent(e) }))
-    const body = prune({ pixel_code: settings.pixelCode, test_event_code: settings.testEventCode || undefined })
+    const body = prune({ pixel_code: settings.pixelCode, test_event_code: testEventCode(settings) })
     return { path: PATHS.pixelBatch, body: { ...body, batch: items }, items }
   },
 

@@ -23,3 +23,11 @@ export function indexesAfter(prefix: RegExp, message: string): number[] {
   for (const match of message.matchAll(prefix)) found.add(Number(match[1]))
   return [...found]
 }
+
+/**
+ * The test event code to send, if any. A blank one is none: sent as is, it would quietly divert live events into
+ * TikTok's Test Events tab, where they are not saved.
+ */
+export function testEventCode(settings: Settings): string | undefined {
+  return settings.testEventCode?.trim() || undefined
+}
