@@ -28,7 +28,7 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 export async function post(request: RequestClient, url: string, body: Record<string, unknown>): Promise<Outcome> {
   let response: ModifiedResponse
   try {
-    response = await request(url, { method: 'POST', json: body, throwHttpErrors: false })
+    response = await request(url, { method: 'POST', body: JSON.stringify(body), throwHttpErrors: false })
   } catch (err) {
     return { ok: false, error: networkError(err) }
   }
