@@ -26,7 +26,10 @@ export interface RunOptions {
   settings: Settings
   endpoint?: Endpoint
   subscriptions?: RunnerSubscription[]
-  /** Send with performBatch (default) or one request per event with perform. */
+  /**
+   * Send with performBatch (default) or one request per event with perform. A subscription whose mapping turns
+   * `enable_batching` off is always sent one by one, as a CDP honours that field.
+   */
   batching?: boolean
   batchSize?: number
   /** Requests in flight at once. */
@@ -145,8 +148,8 @@ async function deliver(
   report: () => void
 ): Promise<number> {
   const destination = new Destination(createDestination(options.endpoint ?? { baseUrl: TIKTOK_BASE_URL }))
-  const batching = options.batching ?? true
-  const size = batching ? boundedBatchSize(options.batchSize, 1000) : 1
+  const batchSize = boundedBatchSize(options.batchSize, 1000)
+  const batches = (s: RunnerSubscription) => (options.batching ?? true) && s.mapping.enable_batching !== false
   const maxRetries = options.maxRetries ?? 5
   const attempts = new Map<number, number>()
   let requests = 0
@@ -154,10 +157,10 @@ async function deliver(
   for (let round = 0; pending.length; round++) {
     if (round > 0) await sleep(backoff(round, options))
     const retry: Routed[] = []
-    const jobs = chunksBySubscription(pending, size)
+    const jobs = chunksBySubscription(pending, (s) => (batches(s) ? batchSize : 1))
     await pool(jobs, options.concurrency ?? 4, async (chunk) => {
-      const results = batching
-        ? await sendBatch(destination, chunk, options, size)
+      const results = batches(chunk[0].subscription)
+        ? await sendBatch(destination, chunk, options, batchSize)
         : await sendSingle(destination, chunk[0], options)
       requests++
       // The framework keeps every response it sees; a long replay must not.
@@ -271,7 +274,7 @@ function eventIdOf(e: CommandersActEvent): string | undefined {
 }
 
 /** Events grouped by subscription, then cut to the batch size, so each request is as full as it can be. */
-function chunksBySubscription(routed: Routed[], size: number): Routed[][] {
+function chunksBySubscription(routed: Routed[], sizeOf: (s: RunnerSubscription) => number): Routed[][] {
   const groups = new Map<RunnerSubscription, Routed[]>()
   for (const r of routed) {
     const group = groups.get(r.subscription)
@@ -279,7 +282,8 @@ function chunksBySubscription(routed: Routed[], size: number): Routed[][] {
     else groups.set(r.subscription, [r])
   }
   const chunks: Routed[][] = []
-  for (const group of groups.values()) {
+  for (const [subscription, group] of groups) {
+    const size = sizeOf(subscription)
     for (let i = 0; i < group.length; i += size) chunks.push(group.slice(i, i + size))
   }
   return chunks

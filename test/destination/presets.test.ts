@@ -5,7 +5,7 @@ import { toFrameworkEvent } from '../../src/destinations/tiktok-commanders/comma
 import { EVENT_TABLE, presets } from '../../src/destinations/tiktok-commanders/presets'
 import { fields } from '../../src/destinations/tiktok-commanders/reportWebEvent/fields'
 import { simpleEvent } from '../fixtures/events'
-import { interceptTikTok, sendThroughPreset, settings, trackPath } from '../helpers'
+import { interceptTikTok, sendThroughPreset, settings, testDestination, trackPath } from '../helpers'
 
 // The product page's event table, row by row.
 const PAGE_TABLE: Array<[string, string]> = [
@@ -70,4 +70,17 @@ describe('presets', () => {
       expect(captured.body).toMatchObject({ event: tiktok, event_id: `evt-${name}-${layout}` })
     }
   )
+})
+
+describe('the event field', () => {
+  it("offers TikTok's standard web events as choices in the UI", async () => {
+    const destination = testDestination()
+    const response = await destination.testDynamicField('reportWebEvent', 'event', {
+      settings: settings(),
+      payload: {}
+    })
+    const choices = (response as { choices: Array<{ value: string }> }).choices.map((c) => c.value)
+    expect(choices).toEqual(expect.arrayContaining(['CompletePayment', 'ViewContent', 'AddToCart', 'Purchase', 'Lead']))
+    expect(choices).not.toContain('MyCustomEvent')
+  })
 })

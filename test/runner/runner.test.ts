@@ -173,6 +173,26 @@ describe('runner: failures end with a reason, and can be replayed', () => {
     expect(em.requests.map((r) => r.path)).toEqual(Array(4).fill('/open_api/v1.3/pixel/track/'))
   })
 
+  it('honours a mapping that turns enable_batching off', async () => {
+    const em = await emulate()
+    const subscriptions = subscriptionsFromFile([
+      { subscribe: 'event = "purchase"', mapping: { event: 'CompletePayment', enable_batching: false } },
+      { subscribe: 'event = "add_to_cart"', mapping: { event: 'AddToCart' } }
+    ])
+    const input = [1, 2, 3].flatMap((i) => [
+      simpleEvent('purchase', 'v1', `p${i}`),
+      simpleEvent('add_to_cart', 'v2', `c${i}`)
+    ])
+    const report = await runEvents(asInput(input), fast(em, { subscriptions }))
+    expect(report).toMatchObject({ delivered: 6, requests: 4 })
+    expect(em.requests.map((r) => r.path).sort()).toEqual([
+      '/open_api/v1.3/pixel/batch/',
+      '/open_api/v1.3/pixel/track/',
+      '/open_api/v1.3/pixel/track/',
+      '/open_api/v1.3/pixel/track/'
+    ])
+  })
+
   it('a dry run builds every body and sends nothing', async () => {
     const em = await emulate()
     const report = await runEvents(asInput(events(3)), fast(em, { dryRun: true }))
