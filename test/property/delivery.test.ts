@@ -12,16 +12,14 @@ import {
   placeholders,
   sendBatch,
   sendSingle,
-  type SentRequest
+  type SentRequest,
+  FORMATS,
+  NUM_RUNS
 } from './harness'
 
 // Properties 1, 2 and 4 of "Hostile input, faults and privacy": whatever a Commanders Act event carries, the
 // destination either sends exactly one body TikTok (the emulator's validators) accepts, free of placeholders, or
 // refuses the event with a validation error naming the field; never anything else, and in a batch never loses one.
-
-// 150 keeps the suite within its time budget on a 2-core machine; PROPERTY_RUNS=5000 for a deeper hunt.
-const NUM_RUNS = Number(process.env.PROPERTY_RUNS) || 150
-const FORMATS: Format[] = ['pixel', 'events_2_0']
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())

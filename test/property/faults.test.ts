@@ -12,16 +12,22 @@ import {
   settingsExtras,
   type Answer
 } from './arbitraries'
-import { bodyItems, describeError, isNamedRefusal, sendBatch, sendSingle, type SentRequest } from './harness'
+import {
+  bodyItems,
+  describeError,
+  isNamedRefusal,
+  sendBatch,
+  sendSingle,
+  type SentRequest,
+  FORMATS,
+  NUM_RUNS
+} from './harness'
 
 // The "faults" of "Hostile input, faults and privacy": whatever TikTok, its gateway or the network answers (error
 // codes, blame messages naming items that do not exist, HTML, empty or truncated bodies, odd statuses, resets), an
 // event ends as delivered only when TikTok said so, or as an actions-core error the CDP knows how to handle; in a
 // batch every event still gets exactly one result, and resends only ever drop events.
 
-// 150 keeps the suite within its time budget on a 2-core machine; PROPERTY_RUNS=5000 for a deeper hunt.
-const NUM_RUNS = Number(process.env.PROPERTY_RUNS) || 150
-const FORMATS: Format[] = ['pixel', 'events_2_0']
 // deliver.ts resends a batch at most this many times in all (MAX_ROUNDS).
 const MAX_REQUESTS_PER_CHUNK = 3
 const ERROR_TYPES: ReadonlySet<string> = new Set(Object.values(ErrorCodes))

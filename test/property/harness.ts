@@ -6,7 +6,7 @@ import type { Settings } from '../../src/destinations/tiktok-commanders/generate
 import { fields } from '../../src/destinations/tiktok-commanders/reportWebEvent/fields'
 import { PATHS } from '../../src/destinations/tiktok-commanders/tiktok/constants'
 import { validateEvents2, validatePixelBatch, validatePixelTrack, type TikTokReply } from '../../src/emulator'
-import { frameworkEvent, testDestination, TIKTOK } from '../helpers'
+import { frameworkEvent, testDestination, TIKTOK, type Format } from '../helpers'
 import type { Answer } from './arbitraries'
 
 // Runs one generated case through the framework harness against a TikTok that answers exactly as the emulator's
@@ -240,3 +240,7 @@ export function bodyItems(body: unknown): unknown[] {
   if (Array.isArray(b.data)) return b.data
   return [b]
 }
+
+// 150 keeps the suite within its time budget on a 2-core machine; PROPERTY_RUNS=5000 for a deeper hunt.
+export const NUM_RUNS = Number(process.env.PROPERTY_RUNS) || 150
+export const FORMATS: Format[] = ['pixel', 'events_2_0']

@@ -4,15 +4,12 @@ import type { Settings } from '../../src/destinations/tiktok-commanders/generate
 import { toE164 } from '../../src/destinations/tiktok-commanders/hashing'
 import { PIXEL, presetMapping, type Format } from '../helpers'
 import { accessToken, mappingFor, privacyCase, settingsExtras, EVENT_NAMES } from './arbitraries'
-import { sendBatch, sendSingle, strings, valuesOf, type Run, type SentRequest } from './harness'
+import { sendBatch, sendSingle, strings, valuesOf, type Run, type SentRequest, FORMATS, NUM_RUNS } from './harness'
 
 // Property 3 of "Hostile input, faults and privacy": personal data leaves only as SHA-256 hex, and the access token
 // only in the Access-Token header. Whatever the event carries and however it ends (sent, refused, partly refused),
 // neither appears in a body, a URL, an error, a batch result or a log line.
 
-// 150 keeps the suite within its time budget on a 2-core machine; PROPERTY_RUNS=5000 for a deeper hunt.
-const NUM_RUNS = Number(process.env.PROPERTY_RUNS) || 150
-const FORMATS: Format[] = ['pixel', 'events_2_0']
 const HASHED_KEYS = ['external_id', 'email', 'phone_number', 'phone']
 const SHA256_LOWER_HEX = /^[0-9a-f]{64}$/
 // Shorter values could turn up by coincidence (a 5-digit run inside a hash); every generated one is longer.
