@@ -110,6 +110,24 @@ describe.each<Format>(['pixel', 'events_2_0'])('batch delivery, %s format', (for
     expect(results[0]).toMatchObject({ body: { request_id: 'r-ok2' } })
   })
 
+  it('stops resending after three rounds of blame; the blameless rest is left retryable', async () => {
+    const blameFirst = (request_id: string) => ({
+      code: 40002,
+      message: `${blame(format, 0)}properties.currency: Invalid currency`,
+      request_id
+    })
+    const rounds = ['r1', 'r2', 'r3'].map((id) => interceptTikTok(batchPath(format), blameFirst(id)))
+    const results = await sendBatch(['a', 'b', 'c', 'd'].map(addToCart), s)
+    expect(rounds.map((r) => r.scope.isDone())).toEqual([true, true, true])
+    const sizes = rounds.map((r) => (r.captured.body as Record<string, unknown[]>)[itemKey(format)].length)
+    expect(sizes).toEqual([4, 3, 2])
+    expect(results.map((r) => r.status)).toEqual([400, 400, 400, 500])
+    expect(results[3]).toMatchObject({
+      errortype: 'RETRYABLE_ERROR',
+      errormessage: 'Not delivered: TikTok refused 3 batches in a row for other events.'
+    })
+  })
+
   it.each([
     ['HTTP 503', 503, { code: 50000, message: 'unavailable' }, 503, 'RETRYABLE_ERROR'],
     ['HTTP 429', 429, { code: 40100, message: 'slow down' }, 429, 'RETRYABLE_ERROR'],

@@ -84,25 +84,33 @@ export async function sendBatch(
         settings
       )
       const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body)
-      const reply = outcome.reply as unknown as JSONLikeObject | undefined
-      const sent = (i: number) => ({ sent: wire.items[i] as JSONObject, ...(reply ? { body: reply } : {}) })
+      const sent = (i: number) => ({
+        sent: wire.items[i] as JSONObject,
+        body: (outcome.reply ?? {}) as unknown as JSONLikeObject
+      })
       if (outcome.ok) {
-        pending.forEach((p, i) =>
-          results.setSuccessResponseAtIndex(p.index, {
-            status: 200,
-            sent: wire.items[i] as JSONObject,
-            body: reply ?? {}
-          })
-        )
+        pending.forEach((p, i) => results.setSuccessResponseAtIndex(p.index, { status: 200, ...sent(i) }))
         return
       }
       const failure = errorResult(outcome.error)
       const blamed = blamedItems(outcome.reply, pending.length)
-      const wholeRequest = blamed.size === 0 || blamed.size === pending.length || round === MAX_ROUNDS
+      if (blamed.size === 0 || blamed.size === pending.length) {
+        pending.forEach((p, i) => results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) }))
+        return
+      }
       pending.forEach((p, i) => {
-        if (wholeRequest || blamed.has(i)) results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) })
+        if (blamed.has(i)) results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) })
       })
-      if (wholeRequest) return
+      if (round === MAX_ROUNDS) {
+        // Still blameless, but never sent whole: they are worth another try, not a refusal.
+        const unsent = errorResult(
+          new RetryableError(`Not delivered: TikTok refused ${MAX_ROUNDS} batches in a row for other events.`, 500)
+        )
+        pending.forEach((p, i) => {
+          if (!blamed.has(i)) results.setErrorResponseAtIndex(p.index, { ...unsent, ...sent(i) })
+        })
+        return
+      }
       pending = pending.filter((_, i) => !blamed.has(i))
     }
   }
