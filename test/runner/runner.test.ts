@@ -81,12 +81,18 @@ describe.each(['pixel', 'events_2_0'] as const)('runner -> emulator, %s format',
   it('under a random storm of faults, delivered + refused with a reason always equals the input', async () => {
     const em = await emulate({
       seed: 11,
-      rates: { rate_limit: 0.25, server_error: 0.1, gateway_html: 0.1, drop: 0.05, malformed_json: 0.05 }
+      rates: { rate_limit: 0.25, server_error: 0.1, gateway_html: 0.1, drop: 0.05, malformed_json: 0.05, slow: 0.05 },
+      slowMs: 300
     })
     const input = events(300)
     const report = await runEvents(
       asInput(input),
-      fast(em, { settings: { ...settings, apiFormat }, batchSize: 10, maxRetries: 3 })
+      fast(em, {
+        settings: { ...settings, apiFormat },
+        endpoint: { baseUrl: em.url, timeoutMs: 100 },
+        batchSize: 10,
+        maxRetries: 3
+      })
     )
     expect(report.outcomes).toHaveLength(300)
     expect(report.delivered + report.failed).toBe(300)
@@ -248,6 +254,29 @@ describe('command line', () => {
     )
     expect((result as { code?: number }).code).toBe(2)
     expect(result.stderr).toMatch(/no access token: pass --access-token or set TIKTOK_ACCESS_TOKEN/)
+  })
+
+  it('emulator: runs alone on the given port until stopped', async () => {
+    const { spawn } = await import('child_process')
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const child = spawn('node', [cli, 'emulator', '--port', String(port)])
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => resolve(d.toString()))
+        child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)))
+      })
+      expect(banner).toContain(`listening on http://127.0.0.1:${port}`)
+      const reply = await fetch(`http://127.0.0.1:${port}/open_api/v1.3/pixel/track/`, {
+        method: 'POST',
+        headers: { 'Access-Token': DEFAULT_ACCESS_TOKEN, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ pixel_code: DEFAULT_PIXEL_CODE, event: 'ViewContent', event_id: 'cli-1' })
+      })
+      expect(await reply.json()).toMatchObject({ code: 0 })
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    }
   })
 
   it('demo (npm start) replays the bundled sample against the emulator and succeeds', async () => {
