@@ -84,7 +84,7 @@ interface Routed {
 }
 
 export async function runEvents(records: InputRecord[], options: RunOptions): Promise<RunReport> {
-  const subscriptions = options.subscriptions ?? presetSubscriptions()
+  const route = router(options.subscriptions ?? presetSubscriptions())
   const outcomes: EventOutcome[] = new Array(records.length)
   const routed: Routed[] = []
   for (const record of records) {
@@ -93,7 +93,7 @@ export async function runEvents(records: InputRecord[], options: RunOptions): Pr
       continue
     }
     const event = toFrameworkEvent(record.event as CommandersActEvent)
-    const subscription = subscriptions.find((s) => s.matches(event))
+    const subscription = route(event)
     if (!subscription) {
       const name = JSON.stringify(event.event ?? null)
       outcomes[record.index] = failure(
@@ -271,6 +271,20 @@ function mappedEventName(subscription: RunnerSubscription): string {
 function eventIdOf(e: CommandersActEvent): string | undefined {
   const id = (e.properties?.id ?? (e.context as { event_id?: unknown } | undefined)?.event_id) as unknown
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined
+}
+
+/**
+ * The subscription an event goes to: the first that matches, as a CDP decides. When every subscription is a plain
+ * `event = "name"` (the presets are), that is a lookup by name instead of trying each one in turn.
+ */
+function router(subscriptions: RunnerSubscription[]): (event: SegmentEvent) => RunnerSubscription | undefined {
+  const byName = new Map<string, RunnerSubscription>()
+  for (const s of subscriptions) {
+    const name = /^event = "([^"\\]*)"$/.exec(s.subscribe)?.[1]
+    if (name === undefined) return (event) => subscriptions.find((sub) => sub.matches(event))
+    if (!byName.has(name)) byName.set(name, s)
+  }
+  return (event) => (typeof event.event === 'string' ? byName.get(event.event) : undefined)
 }
 
 /** Events grouped by subscription, then cut to the batch size, so each request is as full as it can be. */

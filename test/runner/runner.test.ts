@@ -179,6 +179,23 @@ describe('runner: failures end with a reason, and can be replayed', () => {
     expect(em.requests.map((r) => r.path)).toEqual(Array(4).fill('/open_api/v1.3/pixel/track/'))
   })
 
+  it('routes each event to the first subscription that matches, conditions included', async () => {
+    const em = await emulate()
+    const subscriptions = subscriptionsFromFile([
+      { subscribe: 'event = "purchase" and properties.value > 100', mapping: { event: 'CompletePayment' } },
+      { subscribe: 'event = "purchase"', mapping: { event: 'PlaceAnOrder' } }
+    ])
+    const big = simpleEvent('purchase', 'v1', 'big')
+    const small = simpleEvent('purchase', 'v1', 'small')
+    ;(big.properties as Record<string, unknown>).value = 150
+    ;(small.properties as Record<string, unknown>).value = 50
+    const report = await runEvents(asInput([big, small]), fast(em, { subscriptions }))
+    expect(report.outcomes.map((o) => [o.eventId, o.tiktokEvent, o.delivered])).toEqual([
+      ['big', 'CompletePayment', true],
+      ['small', 'PlaceAnOrder', true]
+    ])
+  })
+
   it('honours a mapping that turns enable_batching off', async () => {
     const em = await emulate()
     const subscriptions = subscriptionsFromFile([
