@@ -5,6 +5,7 @@ import { readCookie, ttclidFromUrl } from '../commanders/identifiers'
 import { hashEmail, hashExternalId, hashPhone } from '../hashing'
 import { CONTENT_TYPES, CURRENCIES, STANDARD_WEB_EVENTS, type ContentType, type StandardWebEvent } from './constants'
 import type { TikTokContent, TikTokEvent } from './event-model'
+import { compact } from './prune'
 
 // Payload + settings -> TikTokEvent: pure, no I/O, shared by single and batch sends of both wire formats. Every
 // TikTok rule that would otherwise come back as a 40002 is checked here and refused with a PayloadValidationError
@@ -79,7 +80,8 @@ function userProperty(user: Record<string, unknown>, name: string): string | und
 
 function buildContents(payload: Payload): TikTokContent[] | undefined {
   const contents = (payload.contents ?? []).map((item, i) => {
-    const content: TikTokContent = {
+    // Never empty: content_type always has a value.
+    const content = compact({
       // TikTok rejects a numeric content_id (40002 Not a valid string).
       content_id: text(item.content_id),
       content_type: contentType(item.content_type, `contents.${i}.content_type`) ?? 'product',
@@ -87,7 +89,7 @@ function buildContents(payload: Payload): TikTokContent[] | undefined {
       content_category: text(item.content_category),
       price: number(item.price, `contents.${i}.price`),
       quantity: quantity(item.quantity, `contents.${i}.quantity`)
-    }
+    }) as TikTokContent
     return content
   })
   return contents.length ? contents : undefined

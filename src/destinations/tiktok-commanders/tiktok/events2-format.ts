@@ -1,7 +1,7 @@
 import type { Settings } from '../generated-types'
 import { MAX_EVENTS_PER_REQUEST, PATHS } from './constants'
 import type { TikTokEvent } from './event-model'
-import { prune } from './prune'
+import { compact } from './prune'
 import { indexesAfter, testEventCode, type WireFormat } from './wire-format'
 
 // Events API 2.0: POST /event/track/ with a `data` array, for one event as for many.
@@ -12,7 +12,7 @@ function events2Event(e: TikTokEvent) {
     // Unix seconds, where the pixel format takes ISO 8601; required here, where the pixel format may omit it.
     event_time: Math.floor((e.time ?? e.builtAt) / 1000),
     event_id: e.eventId,
-    user: {
+    user: compact({
       external_id: e.user.externalId,
       email: e.user.email,
       phone: e.user.phone,
@@ -20,23 +20,23 @@ function events2Event(e: TikTokEvent) {
       ttclid: e.ttclid,
       ip: e.ip,
       user_agent: e.userAgent
-    },
-    page: { url: e.page.url, referrer: e.page.referrer },
-    properties: {
+    }),
+    page: compact({ url: e.page.url, referrer: e.page.referrer }),
+    properties: compact({
       contents: e.properties.contents,
       content_type: e.properties.contentType,
       currency: e.properties.currency,
       value: e.properties.value,
       description: e.properties.description,
       query: e.properties.query
-    },
+    }),
     limited_data_use: e.limitedDataUse
   }
 }
 
 function request(events: TikTokEvent[], settings: Settings) {
-  const items = events.map((e) => prune(events2Event(e)))
-  const head = prune({
+  const items = events.map((e) => compact(events2Event(e)) ?? {})
+  const head = compact({
     event_source: 'web',
     event_source_id: settings.pixelCode,
     test_event_code: testEventCode(settings)

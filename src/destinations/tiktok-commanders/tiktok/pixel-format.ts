@@ -1,7 +1,7 @@
 import type { Settings } from '../generated-types'
 import { MAX_EVENTS_PER_REQUEST, PATHS } from './constants'
 import type { TikTokEvent } from './event-model'
-import { prune } from './prune'
+import { compact } from './prune'
 import { indexesAfter, testEventCode, type WireFormat } from './wire-format'
 
 // The pixel format of the product page: POST /pixel/track/ for one event, /pixel/batch/ for many.
@@ -11,21 +11,26 @@ function pixelEvent(e: TikTokEvent) {
     event: e.event,
     event_id: e.eventId,
     timestamp: e.time === undefined ? undefined : new Date(e.time).toISOString(),
-    context: {
-      ad: { callback: e.ttclid },
-      page: { url: e.page.url, referrer: e.page.referrer },
+    context: compact({
+      ad: compact({ callback: e.ttclid }),
+      page: compact({ url: e.page.url, referrer: e.page.referrer }),
       ip: e.ip,
       user_agent: e.userAgent,
-      user: { external_id: e.user.externalId, email: e.user.email, phone_number: e.user.phone, ttp: e.user.ttp }
-    },
-    properties: {
+      user: compact({
+        external_id: e.user.externalId,
+        email: e.user.email,
+        phone_number: e.user.phone,
+        ttp: e.user.ttp
+      })
+    }),
+    properties: compact({
       contents: e.properties.contents,
       content_type: e.properties.contentType,
       currency: e.properties.currency,
       value: e.properties.value,
       description: e.properties.description,
       query: e.properties.query
-    }
+    })
     // limitedDataUse has no place in this format.
   }
 }
@@ -34,14 +39,14 @@ export const pixelFormat: WireFormat = {
   maxBatchSize: MAX_EVENTS_PER_REQUEST,
 
   single(event: TikTokEvent, settings: Settings) {
-    const item = prune(pixelEvent(event))
-    const body = { pixel_code: settings.pixelCode, ...item, test_event_code: testEventCode(settings) }
-    return { path: PATHS.pixelTrack, body: prune(body), items: [item] }
+    const item = compact(pixelEvent(event)) ?? {}
+    const body = compact({ pixel_code: settings.pixelCode, ...item, test_event_code: testEventCode(settings) }) ?? {}
+    return { path: PATHS.pixelTrack, body, items: [item] }
   },
 
   batch(events: TikTokEvent[], settings: Settings) {
-    const items = events.map((e) => prune({ type: 'track', ...pixelEvent(e) }))
-    const body = prune({ pixel_code: settings.pixelCode, test_event_code: testEventCode(settings) })
+    const items = events.map((e) => compact({ type: 'track', ...pixelEvent(e) }) ?? {})
+    const body = compact({ pixel_code: settings.pixelCode, test_event_code: testEventCode(settings) })
     return { path: PATHS.pixelBatch, body: { ...body, batch: items }, items }
   },
 
