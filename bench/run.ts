@@ -1,6 +1,8 @@
 import { fork, spawnSync } from 'child_process'
 import { readFileSync } from 'fs'
 import path from 'path'
+import { setFlagsFromString } from 'v8'
+import { runInNewContext } from 'vm'
 import {
   Destination,
   fieldsToJsonSchema,
@@ -193,20 +195,29 @@ async function main() {
   stub.send('stop')
 }
 
-/** Peak RSS while 100,000 events go out batched: it must stay flat, not grow with the number of events. */
+/**
+ * Memory while 100,000 events go out batched: it must stay flat, not grow with the number of events. After each run
+ * of 20,000 a full garbage collection separates what is still held (heap after GC) from what merely awaits collection.
+ */
 async function soak(baseUrl: string) {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
   const chunk = 20_000
+  const heap: number[] = []
   const rss: number[] = []
   let peak = 0
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
   for (let sent = 0; sent < SOAK; sent += chunk) {
     await runEvents(records(corpus(chunk)), { settings: settings('pixel'), endpoint: { baseUrl }, batchSize: 50 })
+    gc()
+    heap.push(process.memoryUsage().heapUsed)
     rss.push(process.memoryUsage().rss)
   }
   clearInterval(sampler)
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`
   console.log(`\nMemory over ${SOAK.toLocaleString('en')} events, batched, in runs of ${chunk.toLocaleString('en')}:`)
-  console.log(`  RSS after each run: ${rss.map(mb).join(', ')}; peak ${mb(peak)}`)
+  console.log(`  heap after GC, after each run: ${heap.map(mb).join(', ')}`)
+  console.log(`  RSS after each run: ${rss.map(mb).join(', ')}; peak RSS ${mb(peak)}`)
 }
 
 function print(rows: Row[]) {
@@ -217,7 +228,7 @@ function print(rows: Row[]) {
   console.log(
     `${header[0].padEnd(36)}${header
       .slice(1)
-      .map((h) => h.padStart(12))
+      .map((h) => h.padStart(14))
       .join('')}`
   )
   for (const apiFormat of ['pixel', 'events_2_0']) {
@@ -232,7 +243,7 @@ function print(rows: Row[]) {
         `${ratio.toFixed(1)}x`,
         r.requests === undefined ? '-' : ((r.requests / r.events) * 1000).toFixed(0)
       ]
-      console.log(`${r.name.padEnd(36)}${cells.map((c) => c.padStart(12)).join('')}`)
+      console.log(`${r.name.padEnd(36)}${cells.map((c) => c.padStart(14)).join('')}`)
     }
   }
 }
