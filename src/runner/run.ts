@@ -199,14 +199,7 @@ async function sendBatch(
   size: number
 ): Promise<SendResult[]> {
   const { subscription } = chunk[0]
-  const settings = {
-    ...options.settings,
-    subscription: {
-      subscribe: subscription.subscribe,
-      partnerAction: subscription.partnerAction,
-      mapping: { ...subscription.mapping, batch_size: size }
-    }
-  } as unknown as JSONObject
+  const settings = frameworkSettings(options.settings, subscription, { ...subscription.mapping, batch_size: size })
   try {
     const [result] = await destination.onBatch(
       chunk.map((r) => r.event),
@@ -220,28 +213,30 @@ async function sendBatch(
       return { delivered: node.status >= 200 && node.status < 300, status: node.status, sent: node.sent as JSONObject }
     })
   } catch (err) {
-    const e = err as { status?: number; message?: string }
-    return chunk.map(() => ({ delivered: false, status: e.status ?? 400, reason: e.message ?? String(err) }))
+    return chunk.map(() => thrown(err))
   }
 }
 
 async function sendSingle(destination: Destination<Settings>, r: Routed, options: RunOptions): Promise<SendResult[]> {
-  const { subscription } = r
-  const settings = {
-    ...options.settings,
-    subscription: {
-      subscribe: subscription.subscribe,
-      partnerAction: subscription.partnerAction,
-      mapping: subscription.mapping
-    }
-  } as unknown as JSONObject
+  const settings = frameworkSettings(options.settings, r.subscription, r.subscription.mapping)
   try {
     await destination.onEvent(r.event, settings)
     return [{ delivered: true, status: 200 }]
   } catch (err) {
-    const e = err as { status?: number; message?: string }
-    return [{ delivered: false, status: e.status ?? 400, reason: e.message ?? String(err) }]
+    return [thrown(err)]
   }
+}
+
+/** Settings as a CDP hands them to the framework: the destination's, plus the one subscription to run. */
+function frameworkSettings(settings: Settings, subscription: RunnerSubscription, mapping: JSONObject): JSONObject {
+  const { subscribe, partnerAction } = subscription
+  return { ...settings, subscription: { subscribe, partnerAction, mapping } } as unknown as JSONObject
+}
+
+/** What the framework threw, as the outcome of every event it was given (status 400 when it carries none). */
+function thrown(err: unknown): SendResult {
+  const e = err as { status?: number; message?: string }
+  return { delivered: false, status: e.status ?? 400, reason: e.message ?? String(err) }
 }
 
 const schema = fieldsToJsonSchema(fields)

@@ -5,7 +5,7 @@ import { readCookie, ttclidFromUrl } from '../commanders/identifiers'
 import { hashEmail, hashExternalId, hashPhone } from '../hashing'
 import { CONTENT_TYPES, CURRENCIES, STANDARD_WEB_EVENTS, type ContentType, type StandardWebEvent } from './constants'
 import type { TikTokContent, TikTokEvent } from './event-model'
-import { compact } from './prune'
+import { compact } from './compact'
 
 // Payload + settings -> TikTokEvent: pure, no I/O, shared by single and batch sends of both wire formats. Every
 // TikTok rule that would otherwise come back as a 40002 is checked here and refused with a PayloadValidationError
@@ -64,11 +64,10 @@ function buildUser(payload: Payload, settings: Settings): TikTokEvent['user'] {
   const chosenEmail = settings.userEmailField ?? 'email'
   // The chosen email property first, then any other present one: a CDP rarely fills all three.
   const emailField = [chosenEmail, ...EMAIL_FIELDS.filter((f) => f !== chosenEmail)].find((f) => text(user[f]))
-  const phone = text(user.phone) ?? text(user.phone_sha256)
   return {
     externalId: mapText(userProperty(user, identifier), hashExternalId),
     email: emailField ? mapText(text(user[emailField]), hashEmail) : undefined,
-    phone: mapText(phone, hashPhone),
+    phone: mapText(userProperty(user, 'phone'), hashPhone),
     ttp: text(payload.ttp) ?? readCookie(payload.cookie, '_ttp')
   }
 }

@@ -35,7 +35,7 @@ export async function post(request: RequestClient, url: string, body: Record<str
   return readReply(response.status, response.data, response.content)
 }
 
-export function readReply(status: number, data: unknown, content: string | undefined): Outcome {
+function readReply(status: number, data: unknown, content: string | undefined): Outcome {
   if (status === 401 || status === 403) {
     return {
       ok: false,

@@ -1,7 +1,7 @@
 import type { Settings } from '../generated-types'
 import { MAX_EVENTS_PER_REQUEST, PATHS } from './constants'
 import type { TikTokEvent } from './event-model'
-import { compact } from './prune'
+import { compact } from './compact'
 import { indexesAfter, testEventCode, type WireFormat } from './wire-format'
 
 // Events API 2.0: POST /event/track/ with a `data` array, for one event as for many.

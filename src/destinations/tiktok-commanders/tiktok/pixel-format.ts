@@ -1,7 +1,7 @@
 import type { Settings } from '../generated-types'
 import { MAX_EVENTS_PER_REQUEST, PATHS } from './constants'
 import type { TikTokEvent } from './event-model'
-import { compact } from './prune'
+import { compact } from './compact'
 import { indexesAfter, testEventCode, type WireFormat } from './wire-format'
 
 // The pixel format of the product page: POST /pixel/track/ for one event, /pixel/batch/ for many.
