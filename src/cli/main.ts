@@ -10,6 +10,7 @@ import { readEvents, type InputRecord } from '../runner/read-events'
 import { runEvents, type RunOptions, type RunReport } from '../runner/run'
 import { subscriptionsFromFile } from '../runner/subscriptions'
 import { formatSummary, writeFailed } from '../runner/summary'
+import { startStudio } from '../studio/server'
 
 const USAGE = `tiktok-commanders: replay Commanders Act events to the TikTok Events API
 
@@ -31,6 +32,9 @@ const USAGE = `tiktok-commanders: replay Commanders Act events to the TikTok Eve
       --dry-run               print the TikTok bodies, send nothing
   tiktok-commanders emulator [--port N] [--host H]
       Runs the TikTok Events API emulator alone (token ${DEFAULT_ACCESS_TOKEN}, pixel ${DEFAULT_PIXEL_CODE}).
+  tiktok-commanders studio [--port N] [--host H]
+      The studio: a web page to configure, map, test and replay, with the emulator beside it (default port 8800,
+      host 127.0.0.1).
 
 Exit code: 0 when every event was delivered, 1 when any was refused, 2 on a usage error.`
 
@@ -45,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       return demo()
     case 'emulator':
       return emulator(rest)
+    case 'studio':
+      return studio(rest)
     case undefined:
     case '-h':
     case '--help':
@@ -149,12 +155,34 @@ async function emulator(args: string[]): Promise<number> {
       `Try: tiktok-commanders send samples/commanders-act-events.ndjson --endpoint ${server.url} ` +
       `--access-token ${DEFAULT_ACCESS_TOKEN} --pixel-code ${DEFAULT_PIXEL_CODE}\n`
   )
-  await new Promise<void>((resolve) => {
+  await waitForSignal()
+  await server.close()
+  return 0
+}
+
+async function studio(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } })
+  const emulator = await startEmulator({ port: 0 })
+  try {
+    const server = await startStudio({ emulator, port: integer(values.port, '--port') ?? 8800, host: values.host })
+    process.stdout.write(
+      `Studio: ${server.url}/\n` +
+        `TikTok emulator beside it at ${emulator.url} (token ${DEFAULT_ACCESS_TOKEN}, pixel ${DEFAULT_PIXEL_CODE}).\n` +
+        'Ctrl-C stops both.\n'
+    )
+    await waitForSignal()
+    await server.close()
+  } finally {
+    await emulator.close()
+  }
+  return 0
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
-  await server.close()
-  return 0
 }
 
 async function run(records: InputRecord[], options: RunOptions): Promise<RunReport> {
