@@ -215,29 +215,27 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
     const method = req.method ?? 'GET'
-    if (method !== 'GET' && method !== 'HEAD') {
+    const matching = routes
+      .map(([m, pattern, handler]) => [m, pattern.exec(url.pathname), handler] as const)
+      .filter(([, match]) => match)
+    if (matching.length === 0) return refuse(req, res, 404, 'Not found.')
+    const found = matching.find(([m]) => m === method)
+    if (!found) return refuse(req, res, 405, `${method} is not allowed here.`)
+    if (method !== 'GET') {
       // A form of another site can post text/plain without asking first; it cannot send these types.
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim()
       if (type !== 'application/json' && type !== 'application/x-ndjson') {
         return refuse(req, res, 415, 'Send application/json (or application/x-ndjson for a replay).')
       }
     }
-    let allowed = false
-    for (const [m, pattern, handler] of routes) {
-      const match = pattern.exec(url.pathname)
-      if (!match) continue
-      allowed = true
-      if (m !== method) continue
-      try {
-        write(res, await handler(req, match.slice(1), url))
-      } catch (err) {
-        if (err instanceof HttpError) write(res, { status: err.status, json: { error: err.message } })
-        else if (err instanceof StudioInputError) write(res, { status: 400, json: { error: err.message } })
-        else throw err
-      }
-      return
+    const [, match, handler] = found
+    try {
+      write(res, await handler(req, (match as RegExpExecArray).slice(1), url))
+    } catch (err) {
+      if (err instanceof HttpError) write(res, { status: err.status, json: { error: err.message } })
+      else if (err instanceof StudioInputError) write(res, { status: 400, json: { error: err.message } })
+      else throw err
     }
-    return refuse(req, res, allowed ? 405 : 404, allowed ? `${method} is not allowed here.` : 'Not found.')
   }
 
   async function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, error: string) {
@@ -248,7 +246,11 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   function write(res: http.ServerResponse, reply: Reply): void {
     if (res.destroyed || res.writableEnded) return
     const raw = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '')
-    const text = redact(raw, session.secrets())
+    // The emulator's token is public (the CLI prints it): masking it would only garble the page's hint about it.
+    const text = redact(
+      raw,
+      session.secrets().filter((secret) => secret !== DEFAULT_ACCESS_TOKEN)
+    )
     const headers: http.OutgoingHttpHeaders = {
       'content-type': reply.json !== undefined ? 'application/json; charset=utf-8' : (reply.type ?? 'text/plain'),
       'content-length': Buffer.byteLength(text),

@@ -81,7 +81,7 @@ export class Session {
 
   /**
    * Replaces the settings with the form's. A secret left out (or empty) keeps its current value, since the page never
-   * holds it; every other setting is taken as sent, checked against its definition.
+   * holds it; every other setting is taken as sent (or its default when empty), checked against its definition.
    */
   updateSettings(input: unknown, target: unknown): void {
     if (target !== 'emulator' && target !== 'tiktok') throw new StudioInputError('target must be emulator or tiktok')
@@ -96,6 +96,8 @@ export class Session {
         value = (this.settings as unknown as Record<string, unknown>)[key]
       }
       if (value === '' || value === null) value = undefined
+      // As a CDP does: a setting left empty takes its default.
+      value ??= field.default
       if (value === undefined) {
         if (field.required) throw new StudioInputError(`${field.label} is required`)
         continue
