@@ -91,6 +91,10 @@ export interface ExpectedEvent {
   page?: { url?: string; referrer?: string }
   properties?: Record<string, unknown>
   limited_data_use?: boolean
+  /** Events API 2.0 only (the pixel format keeps the product page's fields): the transaction id. */
+  order_id?: string
+  /** Events API 2.0 only: each content's brand, by position. */
+  brands?: Array<string | undefined>
 }
 
 export type Format = 'pixel' | 'events_2_0'
@@ -122,9 +126,28 @@ export function expectedItem(format: Format, e: ExpectedEvent): Record<string, u
     event_id: e.event_id,
     user: { ...e.user, ttclid: e.ttclid, ip: e.ip, user_agent: e.user_agent },
     page: e.page,
-    properties: e.properties,
+    properties: events2Properties(e),
     limited_data_use: e.limited_data_use
   })
+}
+
+/**
+ * Events API 2.0 properties: the product page's, plus what 2.0 adds, stated from them so that a test says each rule
+ * once: content_ids (the item ids), num_items (how many items), search_string (the query), order_id, brands.
+ */
+function events2Properties(e: ExpectedEvent): Record<string, unknown> | undefined {
+  if (!e.properties && !e.order_id) return undefined
+  const properties = { ...e.properties }
+  const contents = properties.contents as Array<Record<string, unknown>> | undefined
+  if (contents?.length) {
+    properties.contents = contents.map((c, i) => ({ ...c, brand: e.brands?.[i] }))
+    const ids = contents.map((c) => c.content_id).filter((id) => id !== undefined)
+    properties.content_ids = ids.length ? ids : undefined
+    properties.num_items = contents.length
+  }
+  properties.search_string = properties.query
+  properties.order_id = e.order_id
+  return properties
 }
 
 export function expectedSingleBody(format: Format, e: ExpectedEvent, testEventCode?: string) {

@@ -1,20 +1,10 @@
-import {
-  Destination,
-  fieldsToJsonSchema,
-  transform,
-  validateSchema,
-  type JSONObject,
-  type SegmentEvent
-} from '@segment/actions-core'
+import { Destination, type JSONObject, type SegmentEvent } from '@segment/actions-core'
 import { createDestination } from '../destinations/tiktok-commanders'
 import { toFrameworkEvent, type CommandersActEvent } from '../destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
-import { fields } from '../destinations/tiktok-commanders/reportWebEvent/fields'
-import type { Payload } from '../destinations/tiktok-commanders/reportWebEvent/generated-types'
-import { buildEvent } from '../destinations/tiktok-commanders/tiktok/build-event'
+import { previewEvent } from '../destinations/tiktok-commanders/preview'
 import { TIKTOK_BASE_URL } from '../destinations/tiktok-commanders/tiktok/constants'
 import { batchSize as boundedBatchSize, type Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
-import { formatFor } from '../destinations/tiktok-commanders/tiktok/formats'
 import type { InputRecord } from './read-events'
 import { presetSubscriptions, type RunnerSubscription } from './subscriptions'
 
@@ -239,16 +229,12 @@ function thrown(err: unknown): SendResult {
   return { delivered: false, status: e.status ?? 400, reason: e.message ?? String(err) }
 }
 
-const schema = fieldsToJsonSchema(fields)
-
 /** The TikTok body one event would get, built by the same mapping, validation and builder as a real send. */
 function dryRun(r: Routed, settings: Settings): EventOutcome {
   const base = { index: r.index, tiktokEvent: r.tiktokEvent, eventId: r.eventId, attempts: 0 }
   try {
-    const payload = transform(r.subscription.mapping, r.event as unknown as JSONObject) as unknown as Payload
-    validateSchema(payload, schema, { throwIfInvalid: true })
-    const wire = formatFor(settings).single(buildEvent(payload, settings), settings)
-    return { ...base, delivered: true, sent: wire.body as JSONObject }
+    const { request } = previewEvent(r.subscription.mapping, r.event, settings)
+    return { ...base, delivered: true, sent: request.body as JSONObject }
   } catch (err) {
     return { ...base, delivered: false, status: 400, reason: (err as Error).message, input: r.input }
   }

@@ -56,7 +56,8 @@ const expectedCart = (id: string): ExpectedEvent => ({
     currency: 'EUR',
     value: 24.95,
     description: 'add_to_cart'
-  }
+  },
+  order_id: id
 })
 const itemKey = (format: Format) => (format === 'pixel' ? 'batch' : 'data')
 const blame = (format: Format, i: number) => (format === 'pixel' ? `Batch.${i}.` : `data.${i}.`)
