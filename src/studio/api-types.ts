@@ -1,6 +1,10 @@
 // The JSON the studio's API returns, shared by the server and the page (type-only: the page imports nothing else).
 
-export type Source = 'web' | 'app' | 'offline' | 'crm'
+/** An event source a preset sends from (web, app, offline, crm) and the TikTok event name it takes there. */
+export interface PresetSource {
+  source: string
+  tiktokEvent: string
+}
 
 export interface Choice {
   value: string
@@ -70,7 +74,7 @@ export interface PresetView {
   commandersAct?: string
   subscribe: string
   tiktokEvent: string
-  sources: Source[]
+  sources: PresetSource[]
   action: string
   enabled: boolean
   fields: FieldMappingView[]
@@ -106,6 +110,8 @@ export interface Explanation {
   route: { status: StepStatus; message: string; preset?: string; subscribe?: string; tiktokEvent?: string }
   payload?: Record<string, unknown>
   validation: { status: StepStatus; message: string }
+  /** The event as the destination built it: the source it goes out from, its TikTok name there, and where it is filed. */
+  built?: { source: string; event: string; sourceId: string }
   request?: { method: 'POST'; url: string; headers: Record<string, string>; body: Record<string, unknown> }
   matchKeys?: string[]
   answer?: AnswerView

@@ -67,6 +67,8 @@ function journey(input: unknown, ctx: Context): Journey {
     const settings = ctx.session.settings
     const preview = previewEvent(subscription.mapping, event, settings)
     explanation.validation = { status: 'ok', message: 'The payload is valid: TikTok would accept this event.' }
+    const { source, event: name, sourceId } = preview.event
+    explanation.built = { source, event: name, sourceId }
     explanation.request = {
       method: 'POST',
       url: ctx.endpoint.baseUrl + preview.request.path,

@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs'
 import type { SampleView } from './api-types'
 
 /**
- * The bundled sample events, each labelled by its event name, its layout (the product page's, or the current one
- * with `context`) and its source when it states one, so new samples appear without a change here.
+ * The bundled sample events, each labelled by its event name, the source the destination sends it from (`sourceOf`
+ * asks the destination) and its layout (the product page's, or the current one with `context`), so new samples
+ * appear without a change here.
  */
-export function loadSamples(file: string): SampleView[] {
+export function loadSamples(
+  file: string,
+  sourceOf: (event: Record<string, unknown>) => string | undefined
+): SampleView[] {
   const samples: SampleView[] = []
   readFileSync(file, 'utf8')
     .split(/\r?\n/)
@@ -19,7 +23,8 @@ export function loadSamples(file: string): SampleView[] {
       if (event === null || typeof event !== 'object' || Array.isArray(event)) return
       const e = event as Record<string, unknown>
       const parts = [String(e.event_name ?? '(no event_name)')]
-      if (typeof e.source === 'string') parts.push(e.source)
+      const source = sourceOf(e)
+      if (source) parts.push(source)
       parts.push(e.context && typeof e.context === 'object' ? 'current layout' : 'page layout', `line ${n + 1}`)
       samples.push({ id: `line-${n + 1}`, label: parts.join(' · '), event: e })
     })

@@ -8,14 +8,22 @@ import { createDestination } from '../destinations/tiktok-commanders'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
 import { TIKTOK_BASE_URL } from '../destinations/tiktok-commanders/tiktok/constants'
 import type { Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
-import { DEFAULT_ACCESS_TOKEN, DEFAULT_PIXEL_CODE, type Emulator } from '../emulator'
+import { toFrameworkEvent, type CommandersActEvent } from '../destinations/tiktok-commanders/commanders/event'
+import {
+  DEFAULT_ACCESS_TOKEN,
+  DEFAULT_APP_ID,
+  DEFAULT_CRM_EVENT_SET_ID,
+  DEFAULT_OFFLINE_EVENT_SET_ID,
+  DEFAULT_PIXEL_CODE,
+  type Emulator
+} from '../emulator'
 import type { ConnectionView, DefinitionView, TargetView } from './api-types'
 import { describeActions, describeSettings } from './describe'
 import { explain, MASK, send } from './explain'
 import { inspect } from './inspector'
 import { ReplayJobs } from './jobs'
-import { MATCH_KEYS } from './preview'
-import { readRecords } from './replay'
+import { MATCH_KEYS, previewEvent } from './preview'
+import { readRecords, route } from './replay'
 import { loadSamples } from './samples'
 import { Session, StudioInputError } from './session'
 
@@ -61,7 +69,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const session = new Session(createDestination())
   const jobs = new ReplayJobs()
   const samples = loadSamples(
-    options.samplesFile ?? path.resolve(__dirname, '../../samples/commanders-act-events.ndjson')
+    options.samplesFile ?? path.resolve(__dirname, '../../samples/commanders-act-events.ndjson'),
+    sourceOf(session)
   )
   const assets = await clientAssets()
   const targets: TargetView[] = [
@@ -69,7 +78,10 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       key: 'emulator',
       label: 'Built-in TikTok emulator',
       url: options.emulator.url,
-      hint: `Runs beside the studio; no TikTok account needed. It accepts the access token ${DEFAULT_ACCESS_TOKEN} and the pixel ID ${DEFAULT_PIXEL_CODE}.`
+      hint:
+        `Runs beside the studio; no TikTok account needed. It accepts the access token ${DEFAULT_ACCESS_TOKEN}, ` +
+        `the pixel ID ${DEFAULT_PIXEL_CODE}, the app ID ${DEFAULT_APP_ID}, the offline event set ID ` +
+        `${DEFAULT_OFFLINE_EVENT_SET_ID} and the CRM event set ID ${DEFAULT_CRM_EVENT_SET_ID}.`
     },
     {
       key: 'tiktok',
@@ -283,6 +295,29 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
         server.close((err) => (err ? reject(err) : resolve()))
         server.closeAllConnections()
       })
+  }
+}
+
+/** The source the destination sends a sample from, with every source configured (as the emulator's ids are). */
+function sourceOf(session: Session): (event: Record<string, unknown>) => string | undefined {
+  const settings = {
+    ...session.settings,
+    accessToken: DEFAULT_ACCESS_TOKEN,
+    pixelCode: DEFAULT_PIXEL_CODE,
+    appId: DEFAULT_APP_ID,
+    offlineEventSetId: DEFAULT_OFFLINE_EVENT_SET_ID,
+    crmEventSetId: DEFAULT_CRM_EVENT_SET_ID
+  } as Settings
+  const subscriptions = session.subscriptions()
+  return (raw) => {
+    const event = toFrameworkEvent(raw as CommandersActEvent)
+    const subscription = route(subscriptions, event)
+    if (!subscription) return undefined
+    try {
+      return previewEvent(subscription.mapping, event, settings).event.source
+    } catch {
+      return undefined
+    }
   }
 }
 

@@ -1,7 +1,15 @@
 import http from 'node:http'
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
-import { DEFAULT_ACCESS_TOKEN, DEFAULT_PIXEL_CODE, startEmulator, type StartEmulatorOptions } from '../../src/emulator'
+import {
+  DEFAULT_ACCESS_TOKEN,
+  DEFAULT_APP_ID,
+  DEFAULT_CRM_EVENT_SET_ID,
+  DEFAULT_OFFLINE_EVENT_SET_ID,
+  DEFAULT_PIXEL_CODE,
+  startEmulator,
+  type StartEmulatorOptions
+} from '../../src/emulator'
 import { startStudio, type StudioOptions } from '../../src/studio/server'
 
 // A studio with its emulator over loopback, and a client that records every answer so a test can check that the
@@ -9,6 +17,13 @@ import { startStudio, type StudioOptions } from '../../src/studio/server'
 
 export const SECRET = 'tt-secret-token-7f3a9c'
 export const PIXEL = DEFAULT_PIXEL_CODE
+/** The emulator's ids for every source, so every bundled sample has somewhere to go. */
+export const SOURCE_IDS = {
+  pixelCode: DEFAULT_PIXEL_CODE,
+  appId: DEFAULT_APP_ID,
+  offlineEventSetId: DEFAULT_OFFLINE_EVENT_SET_ID,
+  crmEventSetId: DEFAULT_CRM_EVENT_SET_ID
+}
 export const SAMPLE_FILE = path.resolve(__dirname, '../../samples/commanders-act-events.ndjson')
 export const sampleLines = () => readFileSync(SAMPLE_FILE, 'utf8').split('\n').filter(Boolean)
 export const sampleEvent = (line: number) => JSON.parse(sampleLines()[line - 1]) as Record<string, unknown>
@@ -62,7 +77,7 @@ export async function studioUnderTest(
 
   const configure = (settings: Record<string, unknown> = {}, target = 'emulator') =>
     request('PUT', '/api/settings', {
-      body: { settings: { accessToken: SECRET, pixelCode: PIXEL, ...settings }, target }
+      body: { settings: { accessToken: SECRET, ...SOURCE_IDS, defaultPhoneCountry: 'FR', ...settings }, target }
     })
 
   async function close() {

@@ -51,7 +51,9 @@ export function Mappings({ definition, session, onSession }: Props) {
               html`<tr class=${p.index === preset?.index ? 'selected' : ''}>
                 <td><code>${p.commandersAct ?? p.subscribe}</code></td>
                 <td>${p.tiktokEvent}</td>
-                <td>${p.sources.join(', ')}</td>
+                <td>
+                  ${p.sources.map((x) => `${x.source}${x.tiktokEvent === p.tiktokEvent ? '' : ` (${x.tiktokEvent})`}`).join(', ')}
+                </td>
                 <td>
                   <input
                     type="checkbox"
