@@ -64,8 +64,10 @@ export function Replay({ onDone }: { onDone: () => void }) {
         summary
           ? html`<div class="summary">
               <p class="totals">
-                <strong>${summary.total}</strong> events: <strong>${summary.delivered}</strong> delivered,
-                <strong>${summary.refused}</strong> refused, in ${summary.requests} requests.
+                <strong>${summary.total}</strong> events: <strong>${summary.delivered}</strong> ${' delivered, '}<strong
+                  >${summary.refused}</strong
+                >
+                refused, in ${summary.requests} requests.
               </p>
               <table class="replay-summary">
                 <caption>
@@ -123,7 +125,7 @@ export function Replay({ onDone }: { onDone: () => void }) {
                       <a href=${`/api/replay/${job?.id}/failed-events.ndjson`} download="failed-events.ndjson">
                         Download the ${summary.refused} failed events</a
                       >
-                      (NDJSON with their reasons; replayable here or with the CLI's send).
+                      ${" (NDJSON with their reasons; replayable here or with the CLI's send)."}
                     </p>`
                   : null
               }

@@ -80,6 +80,7 @@ function Steps({ result }: { result: Explanation }) {
       </li>
       <li class=${`step ${payload ? 'ok' : 'skipped'}`}>
         <h3>2. Mapped payload <span class="status">${STATUS_WORDS[payload ? 'ok' : 'skipped']}</span></h3>
+        ${payload ? html`<p class="hint">What the mapping read from the event, before the destination hashes anything.</p>` : null}
         ${payload ? html`<pre class="payload">${pretty(payload)}</pre>` : html`<p>Not reached.</p>`}
       </li>
       <li class=${`step ${validation.status}`}>
