@@ -364,6 +364,30 @@ describe('replay and inspector', () => {
     for (const line of lines) expect(Object.keys(line)).toEqual(['failure', 'event'])
   })
 
+  it('reports progress while a replay runs', async () => {
+    // Every request answered slowly, so the replay is caught half-way.
+    const slow = await studioUnderTest({ rates: { slow: 1 }, slowMs: 150 })
+    try {
+      await slow.configure()
+      const started = await slow.request('POST', '/api/replay', {
+        body: readFileSync(SAMPLE_FILE),
+        type: 'application/x-ndjson'
+      })
+      const { id, total } = started.json() as unknown as ReplayView
+      const seen: number[] = []
+      const done = await waitFor(async () => {
+        const view = (await slow.request('GET', `/api/replay/${id}`)).json() as unknown as ReplayView
+        seen.push(view.done)
+        return view.finished ? view : undefined
+      })
+      expect(seen.some((n) => n > 0 && n < total)).toBe(true)
+      expect(seen).toEqual([...seen].sort((a, b) => a - b))
+      expect(done.done).toBe(total)
+    } finally {
+      await slow.close()
+    }
+  })
+
   it('takes a JSON array, and refuses empty, unreadable and oversized files with a clear message', async () => {
     const array = await s.request('POST', '/api/replay', {
       body: JSON.stringify([sampleEvent(PURCHASE_LINE)]),

@@ -64,10 +64,7 @@ export function Replay({ onDone }: { onDone: () => void }) {
         summary
           ? html`<div class="summary">
               <p class="totals">
-                <strong>${summary.total}</strong> events: <strong>${summary.delivered}</strong> ${' delivered, '}<strong
-                  >${summary.refused}</strong
-                >
-                refused, in ${summary.requests} requests.
+                <strong>${summary.total}</strong> events: <strong>${summary.delivered}</strong> delivered, <strong>${summary.refused}</strong> refused, in ${summary.requests} requests.
               </p>
               <table class="replay-summary">
                 <caption>
