@@ -11,11 +11,23 @@ export interface CommandersActEvent {
   properties?: Record<string, unknown>
   page?: Record<string, unknown>
   device?: Record<string, unknown>
-  partners?: { tiktok?: { ttp?: string; ttclid?: string; ldu?: boolean } } & Record<string, unknown>
+  partners?: { tiktok?: TikTokPartnerFields } & Record<string, unknown>
   user?: Record<string, unknown>
   items?: unknown[]
   context?: Record<string, unknown>
   [key: string]: unknown
+}
+
+/** What a Commanders Act tag, SDK or import sets for TikTok under `partners.tiktok`. */
+export interface TikTokPartnerFields {
+  ttp?: string
+  ttclid?: string
+  ldu?: boolean
+  /** web, app, offline or crm; absent: found from the event. */
+  event_source?: string
+  shop_id?: string
+  lead_id?: string
+  lead_event_source?: string
 }
 
 /**
