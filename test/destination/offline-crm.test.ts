@@ -108,6 +108,10 @@ describe('offline events', () => {
     expect(user.email).toBe(sha('client@example.fr'))
   })
 
+  it('refuses every event while the Default Phone Country is not a country code, naming the setting', async () => {
+    await refused(offlineV2(), all({ defaultPhoneCountry: 'France' }), /Default Phone Country: "FRANCE" is not/)
+  })
+
   it('refuses an offline event when the Offline Event Set ID is not configured: never the pixel code', async () => {
     await refused(offlineV2(), settings(), /the Offline Event Set ID setting is empty/)
   })
@@ -284,6 +288,27 @@ describe('a batch of web, app, offline and CRM events', () => {
     const results = destination.results[0].multistatus ?? []
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200])
     expect(results[5]).toMatchObject({ sent: { event_id: 'POS-778812' } })
+  })
+})
+
+describe('Limited Data Use', () => {
+  it('goes with web and app events in Events API 2.0, not with offline or CRM ones', async () => {
+    const ldu = (e: CommandersActEvent) => ({ ...e, partners: { tiktok: { ...e.partners?.tiktok, ldu: true } } })
+    const web = await sentBody(ldu(purchaseV2()), all({ apiFormat: 'events_2_0' }))
+    expect(web.data[0].limited_data_use).toBe(true)
+    const app = await sentBody(ldu(androidEvent()), all())
+    expect(app.data[0].limited_data_use).toBe(true)
+    const offline = await sentBody(ldu(offlineV2()), all())
+    expect(offline.data[0].limited_data_use).toBeUndefined()
+  })
+})
+
+describe('locale', () => {
+  it("a web event in Events API 2.0 takes the web tag's language", async () => {
+    const event = purchaseV2()
+    ;(event.context as { device: Record<string, unknown> }).device.lang = 'fr_be'
+    const body = await sentBody(event, all({ apiFormat: 'events_2_0' }))
+    expect((body.data[0].user as Record<string, unknown>).locale).toBe('fr-BE')
   })
 })
 
