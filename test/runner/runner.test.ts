@@ -298,7 +298,7 @@ describe('command line', () => {
 
   it('demo (npm start) replays the bundled sample against the emulator and succeeds', async () => {
     const { stdout } = await run('node', [cli, 'demo'])
-    expect(stdout).toMatch(/32 events: 28 delivered, 4 refused, in \d+ requests/)
+    expect(stdout).toMatch(/41 events: 36 delivered, 5 refused, in \d+ requests/)
     expect(stdout).toMatch(/One event as TikTok received it \(CompletePayment\)/)
   })
 })

@@ -87,6 +87,9 @@ function readReply(status: number, data: unknown, content: string | undefined, t
 function codeError(reply: TikTokReply, target: Target): Error {
   const said = `${reply.message ?? 'no message'} (TikTok code ${reply.code}, request_id ${reply.request_id ?? 'none'})`
   switch (reply.code) {
+    case TIKTOK_CODES.partialSuccess:
+      // Not a success: some events were refused. The batch path tells them apart when TikTok names them.
+      return new IntegrationError(`TikTok refused some events of the request: ${said}`, 'TIKTOK_20001', 400)
     case TIKTOK_CODES.tooManyRequests:
       return new RetryableError(`TikTok rate limit reached: ${said}. Retry later.`, 429)
     case TIKTOK_CODES.noPermission:

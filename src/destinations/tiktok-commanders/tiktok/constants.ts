@@ -32,6 +32,8 @@ export const MAX_EVENTS_PER_REQUEST = 1000
 // TikTok answers HTTP 200 with one of these codes in the body.
 export const TIKTOK_CODES = {
   ok: 0,
+  /** Events API 2.0: some events of the request were refused, the others accepted. */
+  partialSuccess: 20001,
   noPermission: 40001,
   invalidParameter: 40002,
   tooManyRequests: 40100,

@@ -102,6 +102,10 @@ export async function sendBatch(
         return
       }
       const failure = errorResult(outcome.error)
+      if (outcome.reply?.code === TIKTOK_CODES.partialSuccess) {
+        settlePartial(pending, format.blamedItems(outcome.reply.message ?? ''), failure, sent)
+        return
+      }
       const blamed = blamedItems(format.blamedItems, outcome.reply, pending.length)
       if (blamed.size === 0 || blamed.size === pending.length) {
         pending.forEach((p, i) => results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) }))
@@ -122,6 +126,27 @@ export async function sendBatch(
       }
       pending = pending.filter((_, i) => !blamed.has(i))
     }
+  }
+
+  /**
+   * 20001: TikTok kept the events it does not name. Those it names are refused with its message; when it names none,
+   * nobody knows which were kept, so all are worth another try (TikTok merges resent events by name and event_id).
+   */
+  function settlePartial(
+    pending: Pending[],
+    named: number[],
+    failure: ErrorResult,
+    sent: (i: number) => { sent: JSONObject; body: JSONLikeObject }
+  ): void {
+    const refused = new Set(named.filter((i) => i < pending.length))
+    const unknown = errorResult(
+      new RetryableError(`${failure.errormessage} TikTok did not say which; resending is safe.`, 500)
+    )
+    pending.forEach((p, i) => {
+      if (refused.has(i)) results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) })
+      else if (refused.size) results.setSuccessResponseAtIndex(p.index, { status: 200, ...sent(i) })
+      else results.setErrorResponseAtIndex(p.index, { ...unknown, ...sent(i) })
+    })
   }
 
   function blamedItems(
