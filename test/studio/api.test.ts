@@ -213,6 +213,22 @@ describe('test an event', () => {
     await s.configure()
   })
 
+  it('explains app and offline samples with their source, their TikTok name there, and Events API 2.0', async () => {
+    const app = await explanation(sampleEvent(33))
+    expect(app.built).toEqual({ source: 'app', event: 'Purchase', sourceId: SOURCE_IDS.appId })
+    expect(app.request?.url).toMatch(/\/open_api\/v1\.3\/event\/track\/$/)
+    expect(app.request?.body).toMatchObject({ event_source: 'app', event_source_id: SOURCE_IDS.appId })
+    expect(app.matchKeys).toContain('device_id')
+    const offline = await explanation(sampleEvent(38))
+    expect(offline.built).toEqual({
+      source: 'offline',
+      event: 'CompletePayment',
+      sourceId: SOURCE_IDS.offlineEventSetId
+    })
+    expect(offline.matchKeys).toEqual(expect.arrayContaining(['email', 'phone']))
+    expect(JSON.stringify(offline.request?.body)).not.toMatch(/Client\.Fidele/i)
+  })
+
   it('says why no preset matched', async () => {
     const result = await explanation({ event_name: 'newsletter_popup' })
     expect(result.route).toEqual({
