@@ -191,10 +191,24 @@ async function studio(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } })
   const emulator = await startEmulator({ port: 0 })
   try {
-    const server = await startStudio({ emulator, port: integer(values.port, '--port') ?? 8800, host: values.host })
+    const server = await startStudio({
+      emulator,
+      port: integer(values.port, '--port') ?? 8800,
+      host: values.host,
+      // Configured for the emulator from the start, with its public token and ids, as the demo is.
+      initialSettings: {
+        accessToken: DEFAULT_ACCESS_TOKEN,
+        pixelCode: DEFAULT_PIXEL_CODE,
+        appId: DEFAULT_APP_ID,
+        offlineEventSetId: DEFAULT_OFFLINE_EVENT_SET_ID,
+        crmEventSetId: DEFAULT_CRM_EVENT_SET_ID,
+        defaultPhoneCountry: 'FR'
+      }
+    })
     process.stdout.write(
       `Studio: ${server.url}/\n` +
         `TikTok emulator beside it at ${emulator.url} (token ${DEFAULT_ACCESS_TOKEN}, pixel ${DEFAULT_PIXEL_CODE}).\n` +
+        'It starts configured for the emulator; change the settings in the page to use TikTok.\n' +
         'Ctrl-C stops both.\n'
     )
     await waitForSignal()

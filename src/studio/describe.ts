@@ -32,7 +32,7 @@ export async function describeActions(definition: AnyDefinition): Promise<Action
           async ([fieldKey, field]): Promise<FieldView> => {
             const dynamic = field.dynamic ? action.dynamicFields?.[fieldKey] : undefined
             // Choices offered by the action itself (as a CDP's UI asks for them), when the field has some.
-            const offered = dynamic ? await (dynamic as () => Promise<{ choices: Choice[] }>)() : undefined
+            const offered = dynamic ? await offeredChoices(dynamic as () => Promise<{ choices?: Choice[] }>) : undefined
             return {
               key: fieldKey,
               label: field.label,
@@ -40,7 +40,7 @@ export async function describeActions(definition: AnyDefinition): Promise<Action
               type: field.type,
               required: field.required === true,
               multiple: field.multiple === true,
-              choices: choicesOf(field.choices) ?? offered?.choices,
+              choices: choicesOf(field.choices) ?? offered,
               defaultMapping: field.default === undefined ? undefined : describeMapping(field.default)
             }
           }
@@ -97,12 +97,14 @@ export function describeMapping(value: unknown): string {
   }
   const arrayPath = directive['@arrayPath']
   if (Array.isArray(arrayPath)) {
-    const [from, shape] = arrayPath
-    if (shape === undefined) return `each of ${describeMapping(from)}`
+    const [source, shape] = arrayPath
+    // The framework takes the list's path as a string or as a directive.
+    const from = typeof source === 'string' ? pathForPeople(source) : describeMapping(source)
+    if (shape === undefined) return `each of ${from}`
     const parts = Object.entries(shape as Record<string, unknown>).map(
       ([key, item]) => `${key} ← ${describeMapping(item)}`
     )
-    return `each of ${describeMapping(from)}: ${parts.join('; ')}`
+    return `each of ${from}: ${parts.join('; ')}`
   }
   if (Array.isArray(value) || !Object.keys(directive).some((k) => k.startsWith('@'))) {
     return `fixed: ${JSON.stringify(value)}`
@@ -113,6 +115,15 @@ export function describeMapping(value: unknown): string {
 function pathForPeople(path: string): string {
   if (path === '$.') return 'the whole event'
   return path.replace(/^\$\./, '') || path
+}
+
+/** Choices a dynamic field offers; none when it needs more than the studio has (a request, an account). */
+async function offeredChoices(dynamic: () => Promise<{ choices?: Choice[] }>): Promise<Choice[] | undefined> {
+  try {
+    return choicesOf((await dynamic())?.choices)
+  } catch {
+    return undefined
+  }
 }
 
 function choicesOf(choices: unknown): Choice[] | undefined {

@@ -39,6 +39,8 @@ export interface StudioOptions {
   /** Largest replay upload; default 10 MiB. */
   maxUploadBytes?: number
   samplesFile?: string
+  /** Settings the session starts with (the CLI gives the emulator's public token and ids); none by default. */
+  initialSettings?: Record<string, unknown>
 }
 
 export interface Studio {
@@ -67,6 +69,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const host = options.host ?? '127.0.0.1'
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD
   const session = new Session(createDestination())
+  if (options.initialSettings) session.updateSettings(options.initialSettings, 'emulator')
   const jobs = new ReplayJobs()
   const samples = loadSamples(
     options.samplesFile ?? path.resolve(__dirname, '../../samples/commanders-act-events.ndjson'),

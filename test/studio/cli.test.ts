@@ -21,6 +21,15 @@ it('studio: starts on 127.0.0.1 with the emulator beside it, prints the URL, sto
     expect(await page.text()).toContain('<div id="app">')
     const definition = (await (await fetch(`${url}/api/definition`)).json()) as { targets: { url: string }[] }
     expect(definition.targets[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    // Configured for the emulator from the start: a newcomer can test and send at once.
+    const session = (await (await fetch(`${url}/api/session`)).json()) as { secretsSet: string[]; target: string }
+    expect(session).toMatchObject({ secretsSet: ['accessToken'], target: 'emulator' })
+    const connection = await fetch(`${url}/api/settings/test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}'
+    })
+    expect(await connection.json()).toMatchObject({ ok: true })
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
