@@ -1,8 +1,8 @@
-import chromium from '@sparticuz/chromium'
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import { chromium as playwright, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { settingsFields } from '../../src/destinations/tiktok-commanders/settings'
+import { launchChromium } from './chromium'
 import { SAMPLE_FILE, SECRET, SOURCE_IDS, sampleLines, studioUnderTest } from './harness'
 
 // The studio in a real headless Chromium (shipped inside the @sparticuz/chromium npm package), driven as a person
@@ -19,11 +19,7 @@ const answers: Promise<string>[] = []
 
 beforeAll(async () => {
   s = await studioUnderTest()
-  browser = await playwright.launch({
-    executablePath: await chromium.executablePath(),
-    args: chromium.args,
-    headless: true
-  })
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   page.on('response', (response) => answers.push(response.text().catch(() => '')))
   await page.goto(`${s.studio.url}/`)
