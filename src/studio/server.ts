@@ -72,7 +72,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   if (options.initialSettings) session.updateSettings(options.initialSettings, 'emulator')
   const jobs = new ReplayJobs()
   const samples = loadSamples(
-    options.samplesFile ?? path.resolve(__dirname, '../../samples/commanders-act-events.ndjson'),
+    options.samplesFile ?? fromCheckout('samples/commanders-act-events.ndjson'),
     sourceOf(session)
   )
   const assets = await clientAssets()
@@ -375,13 +375,16 @@ interface Assets {
   css: string
 }
 
+/** A file of the checkout, from the sources (src/studio) or from a build of them (dist/src/studio). */
+function fromCheckout(file: string): string {
+  const found = ['../..', '../../..'].map((up) => path.resolve(__dirname, up, file)).find((p) => existsSync(p))
+  if (!found) throw new Error(`The studio needs ${file} from this project's checkout, and it is missing.`)
+  return found
+}
+
 /** The page's script, bundled from its sources with Preact, and its stylesheet. Built once, when the studio starts. */
 async function clientAssets(): Promise<Assets> {
-  // From a checkout the sources sit beside this file; from a build (dist/src/studio) they are in src/studio/client.
-  const dir = [path.join(__dirname, 'client'), path.resolve(__dirname, '../../../src/studio/client')].find((d) =>
-    existsSync(path.join(d, 'main.ts'))
-  )
-  if (!dir) throw new Error('The studio page sources (src/studio/client) are missing.')
+  const dir = fromCheckout('src/studio/client')
   const result = await build({
     entryPoints: [path.join(dir, 'main.ts')],
     bundle: true,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { settingsFields } from '../../src/destinations/tiktok-commanders/settings'
@@ -144,7 +145,18 @@ it('replays the sample file: live progress, then the summary per TikTok event, c
   expect(await page.locator('.coverage .bar-row').count()).toBeGreaterThan(3)
   expect(await page.getByText(/^ip_user_agent$/).isVisible()).toBe(true)
   const download = page.getByRole('link', { name: 'Download the 5 failed events' })
-  expect(await download.getAttribute('href')).toMatch(/^\/api\/replay\/[0-9a-f-]+\/failed-events\.ndjson$/)
+  const [file] = await Promise.all([page.waitForEvent('download'), download.click()])
+  expect(file.suggestedFilename()).toBe('failed-events.ndjson')
+  const lines = readFileSync(await file.path(), 'utf8')
+    .trim()
+    .split('\n')
+  expect(lines.map((l) => JSON.parse(l).failure.tiktokEvent).sort()).toEqual([
+    '(no preset)',
+    '(unreadable)',
+    'CompletePayment',
+    'Lead',
+    'ViewContent'
+  ])
   if (SCREENSHOTS) await page.locator('#replay').screenshot({ path: path.join(SCREENSHOTS, 'studio-replay.png') })
 })
 
