@@ -5,9 +5,7 @@ import { presetSources } from './preview'
 // The destination's definition as the page shows it: labels, descriptions, choices, defaults, and mappings written
 // for people. Generic over the definition, so a new setting, field or preset appears without a change here.
 
-type AnyDefinition = DestinationDefinition<Record<string, unknown>>
-
-export function describeSettings(definition: AnyDefinition): SettingView[] {
+export function describeSettings<S>(definition: DestinationDefinition<S>): SettingView[] {
   const settings: Record<string, GlobalSetting> = definition.authentication?.fields ?? {}
   return Object.entries(settings).map(([key, s]) => ({
     key,
@@ -21,7 +19,7 @@ export function describeSettings(definition: AnyDefinition): SettingView[] {
   }))
 }
 
-export async function describeActions(definition: AnyDefinition): Promise<ActionView[]> {
+export async function describeActions<S>(definition: DestinationDefinition<S>): Promise<ActionView[]> {
   return Promise.all(
     Object.entries(definition.actions).map(async ([key, action]) => ({
       key,

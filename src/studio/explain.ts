@@ -111,20 +111,15 @@ export async function send(input: unknown, ctx: Context): Promise<Explanation> {
 /** The headers the definition adds to every request, with every secret setting's value masked. */
 function maskedHeaders(ctx: Context, payload: Record<string, unknown>): Record<string, string> {
   const definition = ctx.definition(ctx.endpoint)
-  const extension = definition.extendRequest?.({ settings: ctx.session.settings, payload } as never)
+  type Input = Parameters<NonNullable<typeof definition.extendRequest>>[0]
+  const extension = definition.extendRequest?.({ settings: ctx.session.settings, payload } as Input)
   const secrets = ctx.session.secrets()
   const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries((extension?.headers ?? {}) as Record<string, string>)) {
-    headers[name] = secrets.some((s) => String(value).includes(s)) || isSecretHeader(ctx, value) ? MASK : String(value)
+  for (const [name, value] of Object.entries((extension?.headers ?? {}) as Record<string, string | undefined>)) {
+    if (value === undefined || value === '') headers[name] = '(not set)'
+    else headers[name] = secrets.some((secret) => value.includes(secret)) ? MASK : value
   }
   return headers
-}
-
-/** A header that carries a secret setting, even an empty one (the page shows it masked, not blank). */
-function isSecretHeader(ctx: Context, value: unknown): boolean {
-  const fields = ctx.definition(ctx.endpoint).authentication?.fields ?? {}
-  const settings = ctx.session.settings as unknown as Record<string, unknown>
-  return Object.entries(fields).some(([key, f]) => f.type === 'password' && settings[key] === value)
 }
 
 function noMatch(event: SegmentEvent, session: Session): string {

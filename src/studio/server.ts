@@ -25,7 +25,7 @@ import { ReplayJobs } from './jobs'
 import { MATCH_KEYS, previewEvent } from './preview'
 import { readRecords, route } from './replay'
 import { loadSamples } from './samples'
-import { Session, StudioInputError } from './session'
+import { Session, StudioInputError, type FieldChange } from './session'
 
 // The studio's server: the page, its script, and a small JSON API over the destination's definition, the framework's
 // `Destination` and the runner. It holds the TikTok token in memory only, so it answers nobody but its own page.
@@ -103,8 +103,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     return {
       name: definition.name,
       description: definition.description,
-      settings: describeSettings(definition as never),
-      actions: await describeActions(definition as never),
+      settings: describeSettings(definition),
+      actions: await describeActions(definition),
       targets,
       matchKeys: [...MATCH_KEYS]
     }
@@ -150,7 +150,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       /^\/api\/presets\/(\d+)\/fields\/([A-Za-z0-9_]+)$/,
       async (req, [index, field]) => {
         const body = await readJson(req)
-        session.setField(Number(index), field, { kind: body.kind as never, value: body.value })
+        session.setField(Number(index), field, { kind: body.kind as FieldChange['kind'], value: body.value })
         return { json: session.view() }
       }
     ],
@@ -195,13 +195,11 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     [
       'GET',
       /^\/api\/inspector$/,
-      async (_req, _params, url) =>
-        ({
-          json: inspect(options.emulator, {
-            event: url.searchParams.get('event') ?? undefined,
-            limit: Number(url.searchParams.get('limit') ?? 50) || 50
-          })
-        }) as Reply
+      async (_req, _params, url) => {
+        const event = url.searchParams.get('event') ?? undefined
+        const limit = Number(url.searchParams.get('limit') ?? 50) || 50
+        return { json: inspect(options.emulator, { event, limit }) }
+      }
     ],
     ['GET', /^\/$/, async () => ({ text: PAGE, type: 'text/html; charset=utf-8' })],
     ['GET', /^\/app\.js$/, async () => ({ text: assets.js, type: 'text/javascript; charset=utf-8' })],

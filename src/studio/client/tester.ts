@@ -12,6 +12,7 @@ export function Tester({ samples, onSent }: { samples: SampleView[]; onSent: () 
   const [result, setResult] = useState<Explanation>()
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
+  const [sent, setSent] = useState(false)
 
   const pick = (id: string) => {
     setSample(id)
@@ -31,6 +32,7 @@ export function Tester({ samples, onSent }: { samples: SampleView[]; onSent: () 
     setBusy(true)
     try {
       setResult(await api<Explanation>('POST', path, { event }))
+      setSent(path === '/api/send')
       if (path === '/api/send') onSent()
     } catch (err) {
       setError(messageOf(err))
@@ -64,12 +66,12 @@ export function Tester({ samples, onSent }: { samples: SampleView[]; onSent: () 
         <button type="button" disabled=${busy} onClick=${() => run('/api/send')}>Send</button>
       </div>
       <p role="alert" class=${error ? 'error' : ''}>${error ? `✗ ${error}` : ''}</p>
-      ${result ? html`<${Steps} result=${result} />` : null}
+      ${result ? html`<${Steps} result=${result} sent=${sent} />` : null}
     </section>
   `
 }
 
-function Steps({ result }: { result: Explanation }) {
+function Steps({ result, sent }: { result: Explanation; sent: boolean }) {
   const { route, payload, validation, request, matchKeys, answer } = result
   return html`
     <ol class="steps" aria-live="polite" aria-label="The event's journey to TikTok">
