@@ -50,8 +50,15 @@ it('renders the settings from the definition, every control with a label', async
 
 it('fills the settings and tests the connection', async () => {
   await page.getByLabel('Send to').selectOption('emulator')
-  await page.getByLabel('Access Token').fill(SECRET)
   await page.getByLabel('TikTok Pixel ID').fill(SOURCE_IDS.pixelCode)
+  // A wrong token first: the refusal is announced in words.
+  await page.getByLabel('Access Token').fill('not-the-token')
+  await page.getByRole('button', { name: 'Test connection' }).click()
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /^✗ Not connected: .*access token is invalid or revoked/ })
+    .waitFor()
+  await page.getByLabel('Access Token').fill(SECRET)
   await page.getByLabel('TikTok App ID').fill(SOURCE_IDS.appId)
   await page.getByLabel('Offline Event Set ID').fill(SOURCE_IDS.offlineEventSetId)
   await page.getByLabel('CRM Event Set ID').fill(SOURCE_IDS.crmEventSetId)
