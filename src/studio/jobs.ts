@@ -4,7 +4,7 @@ import type { Settings } from '../destinations/tiktok-commanders/generated-types
 import type { Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
 import type { ReplayRow, ReplayView } from './api-types'
 import { MATCH_KEYS, previewEvent, type MatchKey } from './preview'
-import { failedEventsFile, replay, route, type InputRecord, type RunReport, type StudioSubscription } from './replay'
+import { replay, route, type InputRecord, type ReplayResult, type StudioSubscription } from './replay'
 
 // Replays started from the page: each runs in the background through the runner while the page polls its progress;
 // the last few are kept for their summary and failed-events file.
@@ -37,10 +37,10 @@ export class ReplayJobs {
         job.view.done = done
       }
     }).then(
-      (report) => {
-        job.view.summary = summarise(report, input)
-        job.failed = failedEventsFile(report)
-        job.view.done = report.total
+      (result) => {
+        job.view.summary = summarise(result, input)
+        job.failed = result.failedEventsFile
+        job.view.done = result.total
         job.view.finished = true
       },
       (err: unknown) => {
@@ -61,7 +61,7 @@ export class ReplayJobs {
   }
 }
 
-function summarise(report: RunReport, input: ReplayInput): NonNullable<ReplayView['summary']> {
+function summarise(report: ReplayResult, input: ReplayInput): NonNullable<ReplayView['summary']> {
   const rows = new Map<string, ReplayRow>()
   for (const o of report.outcomes) {
     let row = rows.get(o.tiktokEvent)
@@ -81,7 +81,7 @@ function summarise(report: RunReport, input: ReplayInput): NonNullable<ReplayVie
   return {
     total: report.total,
     delivered: report.delivered,
-    refused: report.failed,
+    refused: report.refused,
     requests: report.requests,
     rows: [...rows.values()].sort((a, b) => a.tiktokEvent.localeCompare(b.tiktokEvent)),
     coverage: coverage(input)

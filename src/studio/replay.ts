@@ -35,8 +35,19 @@ export interface ReplayOptions {
   onProgress: (done: number, total: number) => void
 }
 
-export function replay(records: InputRecord[], options: ReplayOptions): Promise<RunReport> {
-  return runEvents(records, {
+/** What the studio needs of a replay: totals, each event's outcome, and the failed-events file. */
+export interface ReplayResult {
+  total: number
+  delivered: number
+  refused: number
+  requests: number
+  outcomes: { tiktokEvent: string; delivered: boolean; reason?: string }[]
+  /** The refused events with their reasons, as NDJSON the CLI's `send` (and this studio) replays as is. */
+  failedEventsFile: string
+}
+
+export async function replay(records: InputRecord[], options: ReplayOptions): Promise<ReplayResult> {
+  const report = await runEvents(records, {
     settings: options.settings,
     endpoint: options.endpoint,
     subscriptions: options.subscriptions,
@@ -45,10 +56,17 @@ export function replay(records: InputRecord[], options: ReplayOptions): Promise<
     backoffMs: 200,
     maxRetries: 3
   })
+  return {
+    total: report.total,
+    delivered: report.delivered,
+    refused: report.failed,
+    requests: report.requests,
+    outcomes: report.outcomes.map(({ tiktokEvent, delivered, reason }) => ({ tiktokEvent, delivered, reason })),
+    failedEventsFile: failedEventsFile(report)
+  }
 }
 
-/** The refused events with their reasons, as NDJSON the CLI's `send` (and this studio) replays as is. */
-export function failedEventsFile(report: RunReport): string {
+function failedEventsFile(report: RunReport): string {
   return report.outcomes
     .filter((o) => !o.delivered)
     .map((o) => {
@@ -60,5 +78,3 @@ export function failedEventsFile(report: RunReport): string {
     })
     .join('')
 }
-
-export type { RunReport }

@@ -123,6 +123,15 @@ it('announces errors in words: a mapping the framework refuses, an event that is
   await page.getByRole('button', { name: 'Apply' }).click()
   await page.getByRole('alert').filter({ hasText: '✗ Value: "abc" is not a number' }).waitFor()
 
+  // An event TikTok would refuse: the validation step names the field, and Send sends nothing.
+  await page.getByLabel('Bundled sample').selectOption({ label: 'purchase · page layout · line 30' })
+  await tester().getByRole('button', { name: 'Send' }).click()
+  await tester()
+    .getByRole('alert')
+    .filter({ hasText: /^currency: "EURO" is not a currency TikTok accepts/ })
+    .waitFor()
+  await tester().getByText('Not sent: the event stopped at an earlier step.').waitFor()
+
   await page.getByLabel('Commanders Act event (JSON)').fill('{"event_name": ')
   // From the keyboard: the Test button is the next stop after the event.
   await page.getByLabel('Commanders Act event (JSON)').press('Tab')

@@ -135,7 +135,7 @@ function Steps({ result, sent }: { result: Explanation; sent: boolean }) {
             ? html`<p class="answer">${answer.message}</p>
                 ${answer.status !== undefined ? html`<p>HTTP ${answer.status}</p>` : null}
                 ${answer.reply !== undefined ? html`<pre>${pretty(answer.reply)}</pre>` : null}`
-            : html`<p>Press Send to deliver it.</p>`
+            : html`<p>${sent ? 'Not sent: the event stopped at an earlier step.' : 'Press Send to deliver it.'}</p>`
         }
       </li>
     </ol>
