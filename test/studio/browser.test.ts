@@ -101,6 +101,10 @@ it('sends it and sees it delivered', async () => {
 })
 
 it('changes a mapping and sees the request body change', async () => {
+  // Chosen from the presets table with the keyboard; the focus lands on the preset's fields.
+  await page.getByRole('button', { name: 'Show fields of purchase -> CompletePayment' }).press('Enter')
+  await page.waitForFunction(() => document.activeElement?.textContent?.startsWith('Fields of'))
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/purchase -> CompletePayment/)
   await page.getByLabel('Field', { exact: true }).selectOption('currency')
   await page.getByLabel('Map from').selectOption('value')
   await page.getByLabel('Value', { exact: true }).fill('USD')

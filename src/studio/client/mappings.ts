@@ -1,5 +1,5 @@
 import { html } from 'htm/preact'
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { DefinitionView, PresetView, SessionView } from '../api-types'
 import { api, messageOf } from './api'
 
@@ -13,6 +13,7 @@ const KIND_WORDS = { default: 'default', path: 'changed: another path', value: '
 
 export function Mappings({ definition, session, onSession }: Props) {
   const [selected, setSelected] = useState(() => firstIndex(session.presets, 'purchase'))
+  const [chosen, setChosen] = useState(false)
   const [status, setStatus] = useState<{ ok: boolean; message: string }>()
   const preset = session.presets.find((p) => p.index === selected) ?? session.presets[0]
 
@@ -64,7 +65,7 @@ export function Mappings({ definition, session, onSession }: Props) {
                   ${p.enabled ? 'on' : 'off'}
                 </td>
                 <td>
-                  <button type="button" aria-pressed=${p.index === preset?.index} onClick=${() => setSelected(p.index)}>
+                  <button type="button" aria-pressed=${p.index === preset?.index} onClick=${() => (setSelected(p.index), setChosen(true))}>
                     Show fields<span class="visually-hidden"> of ${p.name}</span>
                   </button>
                 </td>
@@ -75,7 +76,7 @@ export function Mappings({ definition, session, onSession }: Props) {
       <p role=${status && !status.ok ? 'alert' : 'status'} class=${status ? (status.ok ? 'ok' : 'error') : ''}>
         ${status ? (status.ok ? '✓ ' : '✗ ') + status.message : ''}
       </p>
-      ${preset ? html`<${PresetFields} definition=${definition} preset=${preset} onSession=${onSession} />` : null}
+      ${preset ? html`<${PresetFields} definition=${definition} preset=${preset} onSession=${onSession} focus=${chosen} />` : null}
     </section>
   `
 }
@@ -83,12 +84,19 @@ export function Mappings({ definition, session, onSession }: Props) {
 function PresetFields({
   definition,
   preset,
-  onSession
+  onSession,
+  focus
 }: {
   definition: DefinitionView
   preset: PresetView
   onSession: (s: SessionView) => void
+  /** Move the focus here when a person chose this preset, so keyboard users land on its fields. */
+  focus: boolean
 }) {
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    if (focus) heading.current?.focus()
+  }, [preset.index, focus])
   const action = definition.actions.find((a) => a.key === preset.action)
   const fields = action?.fields ?? []
   const [field, setField] = useState(fields[0]?.key ?? '')
@@ -110,7 +118,7 @@ function PresetFields({
 
   return html`
     <div class="preset-fields">
-      <h3>Fields of <q>${preset.name}</q> (${action?.title ?? preset.action})</h3>
+      <h3 tabindex="-1" ref=${heading}>Fields of <q>${preset.name}</q> (${action?.title ?? preset.action})</h3>
       <p class="hint">Subscription: <code>${preset.subscribe}</code></p>
       <form class="mapping-editor" onSubmit=${apply} aria-labelledby="editor-title">
         <h4 id="editor-title">Change a field's mapping</h4>
