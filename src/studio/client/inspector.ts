@@ -18,12 +18,15 @@ export function Inspector({ activity }: { activity: number }) {
   }
   useEffect(() => {
     void load()
+    // Live, as an event inspector is: whatever reaches the emulator shows within a few seconds.
+    const timer = setInterval(() => void load(), 3000)
+    return () => clearInterval(timer)
   }, [activity, filter])
 
   return html`
     <section id="inspector" aria-labelledby="inspector-title">
       <h2 id="inspector-title">Inspector</h2>
-      <p>The last events the built-in emulator received, newest first (${view?.total ?? 0} in all).</p>
+      <p>The last events the built-in emulator received, newest first (${view?.total ?? 0} in all), refreshed every few seconds.</p>
       <div class="row">
         <div class="field">
           <label for="inspector-filter">Filter by TikTok event name</label>
