@@ -81,7 +81,7 @@ export function createRouter(options: RouteOptions): (record: InputRecord) => Ro
           eventId,
           tiktokEvent,
           status: 'not_sent',
-          reason: `no consent (category ${missing.join(', ')} not given)`
+          reason: `no consent: needs categories ${required.join(', ')}`
         }
       }
     }

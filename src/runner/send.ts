@@ -271,11 +271,20 @@ function outcome(r: Routed, result: Result, attempts: number, status: EventOutco
     status,
     attempts,
     httpStatus: result.status,
-    reason: result.delivered ? undefined : result.reason,
+    reason: result.delivered ? undefined : namingField(result.reason),
     sent: result.sent,
     matchKeys: status === 'delivered' ? described.matchKeys : undefined,
     input: status === 'delivered' ? undefined : { event: r.input }
   }
+}
+
+const fieldByLabel = new Map(Object.entries(fields).map(([key, field]) => [field.label, key]))
+
+/** The framework's schema errors name a field by its label ("Value must be a number"): add its key. */
+function namingField(reason: string | undefined): string | undefined {
+  const label = reason && /^(.+?) must /.exec(reason)?.[1]
+  const key = label ? fieldByLabel.get(label) : undefined
+  return key ? `${reason} (field \`${key}\`)` : reason
 }
 
 /** The body of the request a single send made, read back from the framework's record of it. */
