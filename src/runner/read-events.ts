@@ -316,7 +316,11 @@ async function* parseJsonText(chunks: AsyncIterable<Buffer>, signal?: AbortSigna
       if (depth === top && itemStart >= 0) finishItem(itemStart, offset + 1)
     }
   }
-  tokenizer.onError = (err) => broken(total, err.message)
+  tokenizer.onError = (err) => {
+    // The tokenizer says where, in its own words; the byte it names is what the user needs.
+    const at = /absolute position "(\d+)"/.exec(err.message)
+    broken(at ? Number(at[1]) : total, err.message.replace(/\n/g, '\\n'))
+  }
 
   for await (const chunk of chunks) {
     kept.push(chunk)
