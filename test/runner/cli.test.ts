@@ -230,3 +230,22 @@ describe('the bin and npm start', () => {
     }
   })
 })
+
+describe('memory', () => {
+  it('a replay larger than its heap runs in it: memory does not grow with the input', async () => {
+    // 30,000 events (28 MB of NDJSON) in a 48 MB heap: holding every input or outcome (about 2.8 KiB an event
+    // before the runner streamed) cannot fit; a pipeline that keeps counters only does not notice.
+    const line = JSON.stringify(events(1)[0])
+    const file = tempFile('many.ndjson', `${Array(30_000).fill(line).join('\n')}\n`)
+    const result = await new Promise<Result>((resolve) => {
+      execFile(
+        'node',
+        ['--max-old-space-size=48', cli, 'send', file, '--dry-run'],
+        { env, maxBuffer: 256 * 1024 * 1024 },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: '', stderr })
+      )
+    })
+    expect(result.stderr).toMatch(/30000 events: 30000 ready/)
+    expect(result.code).toBe(0)
+  }, 120_000)
+})

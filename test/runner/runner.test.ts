@@ -366,3 +366,14 @@ describe('runner: choices', () => {
     expect(Object.keys(summary)).not.toContain('outcomes')
   })
 })
+
+describe('runner: rate', () => {
+  it('keeps under --max-rps, one request per event included', async () => {
+    const em = await emulate({ recentRequests: 100 })
+    const summary = await replay(asStream(ndjson(events(11))), fast(em, { batching: false, maxRps: 20 }).options)
+    expect(summary).toMatchObject({ delivered: 11, requests: 11 })
+    const times = em.recent(100).map((r) => Date.parse(r.at))
+    // 11 requests at 20 a second leave 500 ms apart (answered a little unevenly); unlimited, a few ms.
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(300)
+  })
+})
