@@ -17,7 +17,7 @@ import type { Settings } from '../src/destinations/tiktok-commanders/generated-t
 import { fields } from '../src/destinations/tiktok-commanders/reportWebEvent/fields'
 import type { Payload } from '../src/destinations/tiktok-commanders/reportWebEvent/generated-types'
 import { buildEvent } from '../src/destinations/tiktok-commanders/tiktok/build-event'
-import { formatFor } from '../src/destinations/tiktok-commanders/tiktok/formats'
+import { singleRequest } from '../src/destinations/tiktok-commanders/tiktok/formats'
 import { Readable } from 'stream'
 import { replay, type ReplayOptions } from '../src/runner/run'
 import { presetSubscriptions } from '../src/runner/subscriptions'
@@ -102,7 +102,6 @@ async function main() {
 
   for (const apiFormat of ['pixel', 'events_2_0'] as const) {
     const s = settings(apiFormat)
-    const format = formatFor(s)
     const framework = events.map(toFrameworkEvent)
     const mappings = framework.map((e) => (subscriptions.find((sub) => sub.matches(e)) ?? subscriptions[0]).mapping)
 
@@ -111,13 +110,13 @@ async function main() {
     // which re-validates the mapping every time. (e) the ceiling the framework itself sets: the batch path with a
     // performBatch that does nothing.
     const mapped = offline(async (payloads) => {
-      for (const p of payloads) JSON.stringify(format.single(buildEvent(p, s), s).body)
+      for (const p of payloads) JSON.stringify(singleRequest(buildEvent(p, s), s).body)
     })
     const ceiling = offline(async () => undefined)
     const mapOne = (i: number) => {
       const payload = transform(mappings[i], framework[i] as unknown as JSONObject) as unknown as Payload
       validateSchema(payload, schema, { schemaKey: 'bench', throwIfInvalid: true })
-      JSON.stringify(format.single(buildEvent(payload, s), s).body)
+      JSON.stringify(singleRequest(buildEvent(payload, s), s).body)
     }
     const byMapping = groupBy(framework, mappings)
     const runOffline = async (d: typeof mapped) => {

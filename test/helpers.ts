@@ -1,10 +1,16 @@
 import { createHash } from 'crypto'
 import nock from 'nock'
-import { createTestIntegration, type JSONObject, type SegmentEvent } from '@segment/actions-core'
+import {
+  createTestIntegration,
+  PayloadValidationError,
+  type JSONObject,
+  type SegmentEvent
+} from '@segment/actions-core'
 import definition from '../src/destinations/tiktok-commanders'
 import { toFrameworkEvent, type CommandersActEvent } from '../src/destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../src/destinations/tiktok-commanders/generated-types'
 import { presets } from '../src/destinations/tiktok-commanders/presets'
+import { validateEvents2 } from '../src/emulator/validate'
 
 // nock patches Node's http module for the whole jest worker, while each test file gets its own copy of nock: a copy
 // left active by one file (with its interceptors and net-connect rules) would answer for the next file in that
@@ -91,6 +97,10 @@ export interface ExpectedEvent {
   page?: { url?: string; referrer?: string }
   properties?: Record<string, unknown>
   limited_data_use?: boolean
+  /** Events API 2.0 only (the pixel format keeps the product page's fields): the transaction id. */
+  order_id?: string
+  /** Events API 2.0 only: each content's brand, by position. */
+  brands?: Array<string | undefined>
 }
 
 export type Format = 'pixel' | 'events_2_0'
@@ -122,9 +132,28 @@ export function expectedItem(format: Format, e: ExpectedEvent): Record<string, u
     event_id: e.event_id,
     user: { ...e.user, ttclid: e.ttclid, ip: e.ip, user_agent: e.user_agent },
     page: e.page,
-    properties: e.properties,
+    properties: events2Properties(e),
     limited_data_use: e.limited_data_use
   })
+}
+
+/**
+ * Events API 2.0 properties: the product page's, plus what 2.0 adds, stated from them so that a test says each rule
+ * once: content_ids (the item ids), num_items (how many items), search_string (the query), order_id, brands.
+ */
+function events2Properties(e: ExpectedEvent): Record<string, unknown> | undefined {
+  if (!e.properties && !e.order_id) return undefined
+  const properties = { ...e.properties }
+  const contents = properties.contents as Array<Record<string, unknown>> | undefined
+  if (contents?.length) {
+    properties.contents = contents.map((c, i) => ({ ...c, brand: e.brands?.[i] }))
+    const ids = contents.map((c) => c.content_id).filter((id) => id !== undefined)
+    properties.content_ids = ids.length ? ids : undefined
+    properties.num_items = contents.length
+  }
+  properties.search_string = properties.query
+  properties.order_id = e.order_id
+  return properties
 }
 
 export function expectedSingleBody(format: Format, e: ExpectedEvent, testEventCode?: string) {
@@ -167,4 +196,41 @@ function clean<T>(value: T): T {
     return (Object.keys(out).length ? out : undefined) as T
   }
   return value
+}
+
+export const EVENT_TRACK = '/open_api/v1.3/event/track/'
+
+export interface Events2Body {
+  event_source: string
+  event_source_id: string
+  test_event_code?: string
+  data: Array<Record<string, unknown>>
+}
+
+/**
+ * Sends one event with its preset (plus `mapping`) and returns the body TikTok received, after checking that only the
+ * Access-Token header carries the token and, for Events API 2.0, that the emulator (as strict as TikTok) accepts it.
+ */
+export async function sentBody(event: CommandersActEvent, s: Settings, mapping: JSONObject = {}, path = EVENT_TRACK) {
+  const { scope, captured } = interceptTikTok(path)
+  await sendThroughPreset(event, s, mapping)
+  expect(scope.isDone()).toBe(true)
+  expect(captured.headers['access-token']).toBe(s.accessToken)
+  expect(JSON.stringify(captured.body)).not.toContain(s.accessToken)
+  if (path === EVENT_TRACK) expect(validateEvents2(captured.body, Date.now())).toBeUndefined()
+  return captured.body as unknown as Events2Body
+}
+
+/** The event is refused with a PayloadValidationError whose message matches, and nothing reaches TikTok. */
+export async function refusedBeforeSending(
+  event: CommandersActEvent,
+  s: Settings,
+  message: RegExp,
+  mapping: JSONObject = {}
+) {
+  const scope = nock(TIKTOK).post(/.*/).reply(200, {})
+  await expect(sendThroughPreset(event, s, mapping)).rejects.toThrow(PayloadValidationError)
+  await expect(sendThroughPreset(event, s, mapping)).rejects.toThrow(message)
+  expect(scope.isDone()).toBe(false)
+  nock.cleanAll()
 }

@@ -5,7 +5,14 @@ import { parseArgs } from 'util'
 import { API_FORMATS, type ApiFormat } from '../destinations/tiktok-commanders/settings'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
 import { TIKTOK_BASE_URL } from '../destinations/tiktok-commanders/tiktok/constants'
-import { DEFAULT_ACCESS_TOKEN, DEFAULT_PIXEL_CODE, startEmulator } from '../emulator'
+import {
+  DEFAULT_ACCESS_TOKEN,
+  DEFAULT_APP_ID,
+  DEFAULT_CRM_EVENT_SET_ID,
+  DEFAULT_OFFLINE_EVENT_SET_ID,
+  DEFAULT_PIXEL_CODE,
+  startEmulator
+} from '../emulator'
 import { replay, type EventOutcome, type Progress } from '../runner/run'
 import { subscriptionsFromFile } from '../runner/subscriptions'
 import { formatSummary } from '../runner/summary'
@@ -19,7 +26,11 @@ const USAGE = `tiktok-commanders: replay Commanders Act events to the TikTok Eve
       --access-token T        or TIKTOK_ACCESS_TOKEN
       --pixel-code P          or TIKTOK_PIXEL_CODE
       --test-event-code C     or TIKTOK_TEST_EVENT_CODE (TikTok does not save live events carrying it)
-      --api-format F          pixel (default) or events_2_0
+      --api-format F          pixel (default) or events_2_0: the format of web events
+      --app-id A              or TIKTOK_APP_ID: the TikTok App ID app events report to
+      --offline-event-set-id O  or TIKTOK_OFFLINE_EVENT_SET_ID
+      --crm-event-set-id C    or TIKTOK_CRM_EVENT_SET_ID
+      --default-phone-country CC  reads national phone numbers (06 12 34 56 78) in this country (e.g. FR)
       --mapping FILE          subscriptions JSON [{ "subscribe": "event = \\"x\\"", "mapping": {...} }]; default: presets
       --batch-size N          events per request (default 50, 1 to 1000)
       --no-batch              one request per event
@@ -82,6 +93,10 @@ async function send(args: string[]): Promise<number> {
     'pixel-code': { type: 'string' },
     'test-event-code': { type: 'string' },
     'api-format': { type: 'string' },
+    'app-id': { type: 'string' },
+    'offline-event-set-id': { type: 'string' },
+    'crm-event-set-id': { type: 'string' },
+    'default-phone-country': { type: 'string' },
     mapping: { type: 'string' },
     'batch-size': { type: 'string' },
     'no-batch': { type: 'boolean' },
@@ -111,7 +126,11 @@ async function send(args: string[]): Promise<number> {
     accessToken: accessToken ?? '',
     pixelCode,
     testEventCode: (values['test-event-code'] as string | undefined) ?? env.TIKTOK_TEST_EVENT_CODE,
-    apiFormat: apiFormat(values['api-format'] as string | undefined)
+    apiFormat: apiFormat(values['api-format'] as string | undefined),
+    appId: (values['app-id'] as string | undefined) ?? env.TIKTOK_APP_ID,
+    offlineEventSetId: (values['offline-event-set-id'] as string | undefined) ?? env.TIKTOK_OFFLINE_EVENT_SET_ID,
+    crmEventSetId: (values['crm-event-set-id'] as string | undefined) ?? env.TIKTOK_CRM_EVENT_SET_ID,
+    defaultPhoneCountry: values['default-phone-country'] as string | undefined
   }
   // Every path is checked before anything is sent: a missing folder must not cost the refused events of a long run.
   if (input !== '-' && !existsSync(input)) throw new UsageError(`the input ${input} does not exist`)
@@ -198,7 +217,15 @@ async function demo(): Promise<number> {
     process.stdout.write(`to the built-in TikTok Events API emulator at ${emulator.url}\n\n`)
     let example: EventOutcome | undefined
     const summary = await replay(sample, {
-      settings: { accessToken: DEFAULT_ACCESS_TOKEN, pixelCode: DEFAULT_PIXEL_CODE, testEventCode: 'DEMO' },
+      settings: {
+        accessToken: DEFAULT_ACCESS_TOKEN,
+        pixelCode: DEFAULT_PIXEL_CODE,
+        appId: DEFAULT_APP_ID,
+        offlineEventSetId: DEFAULT_OFFLINE_EVENT_SET_ID,
+        crmEventSetId: DEFAULT_CRM_EVENT_SET_ID,
+        defaultPhoneCountry: 'FR',
+        testEventCode: 'DEMO'
+      },
       endpoint: { baseUrl: emulator.url },
       backoffMs: 50,
       failedOut: path.join(os.tmpdir(), `tiktok-commanders-demo-failed-events-${process.pid}.ndjson`),

@@ -21,7 +21,10 @@ export type Fault = (typeof FAULTS)[number]
 export interface EmulatorOptions {
   /** Accepted `Access-Token` values; default ['emulator-token']. */
   accessTokens?: string[]
-  /** Pixel codes the token may use; default ['CEMULATORPIXEL0001']. */
+  /**
+   * Source ids the token may use: pixel codes, app ids, offline and CRM event set ids; default the four DEFAULT_*
+   * ids below.
+   */
   pixelCodes?: string[]
   /** Request n (0-based, counted over all API requests) gets script[n]; past the end: 'ok', or `rates`. */
   script?: Array<Fault | 'ok'>
@@ -123,6 +126,9 @@ export interface Emulator {
 
 export const DEFAULT_ACCESS_TOKEN = 'emulator-token'
 export const DEFAULT_PIXEL_CODE = 'CEMULATORPIXEL0001'
+export const DEFAULT_APP_ID = '7301234567890123456'
+export const DEFAULT_OFFLINE_EVENT_SET_ID = '7302345678901234567'
+export const DEFAULT_CRM_EVENT_SET_ID = '7303456789012345678'
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 const REQUEST_LOG_CAP = 10_000
 
@@ -243,7 +249,9 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
     return Promise.reject(error)
   }
   const accessTokens: ReadonlySet<string> = new Set(options.accessTokens ?? [DEFAULT_ACCESS_TOKEN])
-  const pixelCodes: ReadonlySet<string> = new Set(options.pixelCodes ?? [DEFAULT_PIXEL_CODE])
+  const pixelCodes: ReadonlySet<string> = new Set(
+    options.pixelCodes ?? [DEFAULT_PIXEL_CODE, DEFAULT_APP_ID, DEFAULT_OFFLINE_EVENT_SET_ID, DEFAULT_CRM_EVENT_SET_ID]
+  )
   const script = options.script ?? []
   const rates = FAULTS.map((fault) => [fault, options.rates?.[fault] ?? 0] as const).filter(([, rate]) => rate > 0)
   const seed = options.seed ?? 1
@@ -462,7 +470,9 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
       // A missing or non-string pixel code is a malformed request, left to the validator to name.
       const pixelCode = pixelCodeOf(route, value)
       if (typeof pixelCode === 'string' && !pixelCodes.has(pixelCode)) {
-        refuse(200, TIKTOK_CODES.noPermission, `No permission to operate pixel code: ${pixelCode}`)
+        const source =
+          route === 'eventTrack' && value.event_source !== 'web' ? `${String(value.event_source)} id` : 'pixel code'
+        refuse(200, TIKTOK_CODES.noPermission, `No permission to operate ${source}: ${pixelCode}`)
         return
       }
     }

@@ -6,6 +6,14 @@ import {
   STANDARD_WEB_EVENTS,
   TIKTOK_CODES
 } from '../destinations/tiktok-commanders/tiktok/constants'
+import { ATT_STATUSES } from '../destinations/tiktok-commanders/tiktok/event-model'
+import {
+  EVENT_SOURCES,
+  STANDARD_EVENTS,
+  TAKES_CUSTOM_EVENTS,
+  isCustomEventName,
+  type EventSource
+} from '../destinations/tiktok-commanders/tiktok/event-names'
 
 // Request-body validation as strict as TikTok's: the emulator is only useful if whatever it accepts TikTok would
 // accept too. Each validator reports the FIRST problem only, as `<field path>: <reason>`, the way TikTok's 40002
@@ -25,6 +33,7 @@ type Check = (value: unknown, path: string, now: number) => string | undefined
 type JsonObject = Record<string, unknown>
 
 const standardEvents: ReadonlySet<string> = new Set(STANDARD_WEB_EVENTS)
+
 const currencies: ReadonlySet<string> = new Set(CURRENCIES)
 const contentTypes: ReadonlySet<string> = new Set(CONTENT_TYPES)
 
@@ -125,13 +134,14 @@ function array(item: Check, options: ArrayOptions = {}): Check {
   }
 }
 
-function object(fields: Record<string, Check>, required: readonly string[] = []): Check {
+/** `open`: unknown keys are accepted (Events API 2.0 takes custom properties); otherwise they are refused. */
+function object(fields: Record<string, Check>, required: readonly string[] = [], open = false): Check {
   const names = Object.keys(fields)
   return (value, path, now) => {
     if (!isJsonObject(value)) return at(path, 'Not a valid object')
     // Unknown keys first: TikTok drops events carrying properties it does not know, so they are the most
     // important thing to report. Object.hasOwn keeps `__proto__`, `constructor`, ... unknown as they should be.
-    for (const key of Object.keys(value)) {
+    for (const key of open ? [] : Object.keys(value)) {
       if (!Object.hasOwn(fields, key)) return at(join(path, key), 'Unknown field')
     }
     for (const name of names) {
@@ -218,39 +228,148 @@ const pixelBatch = object(
   ['pixel_code', 'batch']
 )
 
-const events2Item = object(
-  {
-    event: eventName,
-    event_time: eventTime,
-    event_id: string,
-    user: object({
-      external_id: sha256OrList,
-      email: sha256OrList,
-      phone: sha256OrList,
-      ttp: string,
-      ttclid: string,
-      ip: string,
-      user_agent: string,
-      locale: string
-    }),
-    page,
-    properties,
-    limited_data_use: boolean
+// Events API 2.0, per source: which event names it takes, and which parts. A key of another source's part (a page in
+// an app event, device ids in a web event) is an unknown field, as TikTok treats it.
+
+function events2EventName(source: EventSource): Check {
+  return (value, path, now) => {
+    const notString = string(value, path, now)
+    if (notString) return notString
+    const name = value as string
+    if (STANDARD_EVENTS[source].has(name)) return undefined
+    if (TAKES_CUSTOM_EVENTS[source] && isCustomEventName(name)) return undefined
+    return at(
+      path,
+      `Not a standard ${source} event${TAKES_CUSTOM_EVENTS[source] ? ' or a valid custom event name' : ''}`
+    )
+  }
+}
+
+const upperUuid = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/
+const lowerUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const zeroId = /^[0-]+$/
+
+/** IDFA: upper-case raw, or SHA-256 (lower-case hex); GAID: lower-case raw, or SHA-256; never an all-zero id. */
+function advertisingId(raw: RegExp, rawForm: string): Check {
+  return (value, path, now) => {
+    const notString = string(value, path, now)
+    if (notString) return notString
+    const id = value as string
+    if (zeroId.test(id)) return at(path, 'An all-zero advertising id identifies nobody')
+    return SHA256_HEX.test(id) || raw.test(id) ? undefined : at(path, `Must be ${rawForm} or its SHA-256 hash`)
+  }
+}
+
+const attStatus = oneOf(new Set(ATT_STATUSES), `Must be one of: ${ATT_STATUSES.join(', ')}`)
+
+const userFields: Record<string, Check> = {
+  external_id: sha256OrList,
+  email: sha256OrList,
+  phone: sha256OrList,
+  first_name: sha256,
+  last_name: sha256,
+  zip_code: sha256,
+  city: string,
+  state: string,
+  country: string,
+  ip: string,
+  user_agent: string
+}
+
+const sourceParts: Record<
+  EventSource,
+  { user: Record<string, Check>; parts: Record<string, Check>; required: string[] }
+> = {
+  web: {
+    user: { ttp: string, ttclid: string, locale: string },
+    parts: { page, limited_data_use: boolean },
+    required: []
   },
-  ['event', 'event_time']
+  app: {
+    user: {
+      locale: string,
+      idfa: advertisingId(upperUuid, 'an upper-case IDFA'),
+      idfv: string,
+      gaid: advertisingId(lowerUuid, 'a lower-case GAID'),
+      att_status: attStatus
+    },
+    parts: {
+      app: object({ app_id: string, app_name: string, app_version: string }, ['app_id']),
+      ad: object({ callback: string }),
+      limited_data_use: boolean
+    },
+    required: ['app']
+  },
+  offline: { user: {}, parts: {}, required: [] },
+  crm: {
+    user: {},
+    parts: { lead: object({ lead_id: string, lead_event_source: string }, ['lead_id']) },
+    required: ['lead']
+  }
+}
+
+const events2Content = object({
+  content_type: contentType,
+  content_id: string,
+  content_name: string,
+  content_category: string,
+  brand: string,
+  price: number,
+  quantity: positiveInteger
+})
+
+const events2Properties = object(
+  {
+    contents: array(events2Content),
+    content_ids: array(string),
+    content_type: contentType,
+    currency,
+    value: number,
+    num_items: positiveInteger,
+    description: string,
+    query: string,
+    search_string: string,
+    order_id: string,
+    shop_id: string
+  },
+  [],
+  true
 )
 
-const events2 = object(
+const events2Items = Object.fromEntries(
+  EVENT_SOURCES.map((source) => {
+    const { user, parts, required } = sourceParts[source]
+    const item = object(
+      {
+        event: events2EventName(source),
+        event_time: eventTime,
+        event_id: string,
+        user: object({ ...userFields, ...user }),
+        ...parts,
+        properties: events2Properties
+      },
+      ['event', 'event_time', ...required]
+    )
+    return [source, array(item, { min: 1, max: MAX_EVENTS_PER_REQUEST })]
+  })
+) as Record<EventSource, Check>
+
+const eventSource = oneOf(new Set(EVENT_SOURCES), `Must be one of: ${EVENT_SOURCES.join(', ')}`)
+
+const events2Envelope = object(
   {
-    // Only web: the emulator stands in for a web pixel; app/offline/crm sources take other identifiers.
-    event_source: literal('web'),
+    event_source: eventSource,
     event_source_id: string,
     test_event_code: string,
     partner_name: string,
-    data: array(events2Item, { min: 1, max: MAX_EVENTS_PER_REQUEST })
+    data: () => undefined
   },
   ['event_source', 'event_source_id', 'data']
 )
+
+const events2: Check = (value, path, now) =>
+  events2Envelope(value, path, now) ??
+  events2Items[(value as JsonObject).event_source as EventSource]((value as JsonObject).data, 'data', now)
 
 function run(check: Check, body: unknown, now: number): TikTokReply | undefined {
   if (!isJsonObject(body)) return invalid('Request body must be a JSON object')

@@ -1,31 +1,50 @@
-import type { JSONObject } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
+import type { Settings } from '../destinations/tiktok-commanders/generated-types'
+import { previewEvent } from '../destinations/tiktok-commanders/preview'
+import { fields } from '../destinations/tiktok-commanders/reportWebEvent/fields'
+import type { EventSource } from '../destinations/tiktok-commanders/tiktok/event-names'
+import { MATCH_KEYS, type MatchKey } from '../destinations/tiktok-commanders/tiktok/match-keys'
 
-// What the summary says about a sent event beyond its outcome: its source and the match keys it carries. One place,
-// so that the destination's own event model can take over from reading the wire body.
+// The describe stage: what an event becomes before it is sent (the destination's own preview: mapping, validation,
+// builder), for the summary (TikTok event, source, match keys) and the dry run (the body). An event the preview
+// refuses would be refused by the send in the same words, so it is settled here and never costs a request.
 
-export const SOURCES = ['web', 'app', 'offline', 'crm'] as const
-export type Source = (typeof SOURCES)[number]
-
-export const MATCH_KEYS = ['email', 'phone', 'external_id', 'ttp', 'ttclid', 'ip', 'user_agent'] as const
-export type MatchKey = (typeof MATCH_KEYS)[number]
+export { MATCH_KEYS, type MatchKey }
+/** `unknown`: the event was refused before its source could be told. */
+export type Source = EventSource | 'unknown'
 
 export interface Description {
-  source: Source
+  tiktokEvent: string
+  source: EventSource
   matchKeys: MatchKey[]
+  body: JSONObject
 }
 
-/** Reads a sent body in either wire format: pixel (`context.user`, `context.ad`) or Events API 2.0 (`user`). */
-export function describeSent(body: JSONObject | undefined): Description {
-  const context = (body?.context ?? {}) as Record<string, Record<string, unknown> | unknown>
-  const user = ((context as JSONObject).user ?? body?.user ?? {}) as Record<string, unknown>
-  const ad = ((context as JSONObject).ad ?? {}) as Record<string, unknown>
-  const keys: MatchKey[] = []
-  if (user.email) keys.push('email')
-  if (user.phone_number ?? user.phone) keys.push('phone')
-  if (user.external_id) keys.push('external_id')
-  if (user.ttp) keys.push('ttp')
-  if (ad.callback ?? user.ttclid) keys.push('ttclid')
-  if ((context as JSONObject).ip ?? user.ip) keys.push('ip')
-  if ((context as JSONObject).user_agent ?? user.user_agent) keys.push('user_agent')
-  return { source: 'web', matchKeys: keys }
+export function describeEvent(
+  mapping: JSONObject,
+  event: SegmentEvent,
+  settings: Settings
+): { description: Description } | { reason: string } {
+  try {
+    const preview = previewEvent(mapping, event, settings)
+    return {
+      description: {
+        tiktokEvent: preview.event.event,
+        source: preview.event.source,
+        matchKeys: preview.matchKeys,
+        body: preview.request.body as JSONObject
+      }
+    }
+  } catch (err) {
+    return { reason: namingField(err instanceof Error ? err.message : String(err)) }
+  }
+}
+
+const fieldByLabel = new Map(Object.entries(fields).map(([key, field]) => [field.label, key]))
+
+/** The framework's schema errors name a field by its label ("Value must be a number"): add its key. */
+export function namingField(reason: string): string {
+  const label = /^(.+?) must /.exec(reason)?.[1]
+  const key = label ? fieldByLabel.get(label) : undefined
+  return key ? `${reason} (field \`${key}\`)` : reason
 }

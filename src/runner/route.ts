@@ -1,5 +1,7 @@
 import type { SegmentEvent } from '@segment/actions-core'
+import type { Settings } from '../destinations/tiktok-commanders/generated-types'
 import { toFrameworkEvent, type CommandersActEvent } from '../destinations/tiktok-commanders/commanders/event'
+import { describeEvent, type Description } from './describe'
 import type { InputRecord } from './read-events'
 import type { EventOutcome } from './settle'
 import type { RunnerSubscription } from './subscriptions'
@@ -16,9 +18,11 @@ export interface Routed {
   subscription: RunnerSubscription
   tiktokEvent: string
   eventId?: string
+  description: Description
 }
 
 export interface RouteOptions {
+  settings: Settings
   subscriptions: RunnerSubscription[]
   /** Consent categories an event must hold (all of them) to be sent. */
   requireConsent?: string[]
@@ -33,7 +37,7 @@ export function createRouter(options: RouteOptions): (record: InputRecord) => Ro
   const route = router(options.subscriptions)
   const required = options.requireConsent ?? []
   return (record) => {
-    const base = { index: record.index, where: record.where, source: 'web' as const, attempts: 0 }
+    const base = { index: record.index, where: record.where, source: 'unknown' as const, attempts: 0 }
     if (record.error !== undefined) {
       const { raw, rawBase64 } = record
       return {
@@ -71,13 +75,27 @@ export function createRouter(options: RouteOptions): (record: InputRecord) => Ro
         input: { event: input }
       }
     }
-    const tiktokEvent = mappedEventName(subscription)
+    const described = describeEvent(subscription.mapping, event, options.settings)
+    if ('reason' in described) {
+      return {
+        ...base,
+        eventId,
+        tiktokEvent: mappedEventName(subscription),
+        status: 'refused',
+        httpStatus: 400,
+        reason: described.reason,
+        input: { event: input }
+      }
+    }
+    const { description } = described
+    const tiktokEvent = description.tiktokEvent
     if (required.length) {
       const held = consentOf(input)
       const missing = required.filter((c) => !held.has(c))
       if (missing.length) {
         return {
           ...base,
+          source: description.source,
           eventId,
           tiktokEvent,
           status: 'not_sent',
@@ -93,7 +111,8 @@ export function createRouter(options: RouteOptions): (record: InputRecord) => Ro
       event,
       subscription,
       tiktokEvent,
-      eventId
+      eventId,
+      description
     }
   }
 }

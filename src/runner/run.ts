@@ -103,7 +103,7 @@ export async function replay(input: InputSource, options: ReplayOptions): Promis
 
   const settle = (outcomes: EventOutcome[]) => settler.settle(outcomes)
   const sender = dryRun
-    ? createDryRun(options.settings, settle, options.onDryRunBody ?? (() => {}))
+    ? createDryRun(settle, options.onDryRunBody ?? (() => {}))
     : createSender({
         settings: options.settings,
         endpoint: options.endpoint ?? { baseUrl: TIKTOK_BASE_URL },
@@ -122,6 +122,7 @@ export async function replay(input: InputSource, options: ReplayOptions): Promis
         countRequest: () => settler.requests++
       })
   const route = createRouter({
+    settings: options.settings,
     subscriptions: options.subscriptions ?? presetSubscriptions(),
     requireConsent: options.requireConsent,
     maxEventBytes: options.maxEventBytes ?? MAX_EVENT_BYTES

@@ -1,12 +1,8 @@
-import { Destination, fieldsToJsonSchema, transform, validateSchema, type JSONObject } from '@segment/actions-core'
+import { Destination, type JSONObject } from '@segment/actions-core'
 import { createDestination } from '../destinations/tiktok-commanders'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
-import { fields } from '../destinations/tiktok-commanders/reportWebEvent/fields'
-import type { Payload } from '../destinations/tiktok-commanders/reportWebEvent/generated-types'
-import { buildEvent } from '../destinations/tiktok-commanders/tiktok/build-event'
 import { batchSize as boundedBatchSize, type Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
-import { formatFor } from '../destinations/tiktok-commanders/tiktok/formats'
-import { describeSent } from './describe'
+import { namingField } from './describe'
 import type { RateLimiter } from './rate'
 import type { Routed } from './route'
 import type { EventOutcome } from './settle'
@@ -237,55 +233,32 @@ export function createSender(options: SendOptions): Sender {
   }
 }
 
-/** A dry run: the TikTok body each event would get, built by the same mapping, validation and builder. */
-export function createDryRun(
-  settings: Settings,
-  settle: (o: EventOutcome[]) => void,
-  print: (body: JSONObject) => void
-): Sender {
-  const schema = fieldsToJsonSchema(fields)
+/** A dry run: the body the describe stage built for each event (the same mapping, validation and builder). */
+export function createDryRun(settle: (o: EventOutcome[]) => void, print: (body: JSONObject) => void): Sender {
   return {
     async accept(r) {
-      try {
-        const payload = transform(r.subscription.mapping, r.event as unknown as JSONObject) as unknown as Payload
-        // Keyed, so ajv compiles the schema once rather than for every event.
-        validateSchema(payload, schema, { schemaKey: 'tiktok-commanders-runner-dry-run', throwIfInvalid: true })
-        const body = formatFor(settings).single(buildEvent(payload, settings), settings).body as JSONObject
-        print(body)
-        settle([outcome(r, { delivered: true, sent: body, requested: false }, 0, 'delivered')])
-      } catch (err) {
-        settle([outcome(r, { ...thrown(err), status: 400 }, 0, 'refused')])
-      }
+      print(r.description.body)
+      settle([outcome(r, { delivered: true, sent: r.description.body, requested: false }, 0, 'delivered')])
     },
     async finish() {}
   }
 }
 
 function outcome(r: Routed, result: Result, attempts: number, status: EventOutcome['status']): EventOutcome {
-  const described = describeSent(result.sent)
   return {
     index: r.index,
     where: r.where,
     tiktokEvent: r.tiktokEvent,
-    source: described.source,
+    source: r.description.source,
     eventId: r.eventId,
     status,
     attempts,
     httpStatus: result.status,
-    reason: result.delivered ? undefined : namingField(result.reason),
+    reason: result.delivered || result.reason === undefined ? undefined : namingField(result.reason),
     sent: result.sent,
-    matchKeys: status === 'delivered' ? described.matchKeys : undefined,
+    matchKeys: status === 'delivered' ? r.description.matchKeys : undefined,
     input: status === 'delivered' ? undefined : { event: r.input }
   }
-}
-
-const fieldByLabel = new Map(Object.entries(fields).map(([key, field]) => [field.label, key]))
-
-/** The framework's schema errors name a field by its label ("Value must be a number"): add its key. */
-function namingField(reason: string | undefined): string | undefined {
-  const label = reason && /^(.+?) must /.exec(reason)?.[1]
-  const key = label ? fieldByLabel.get(label) : undefined
-  return key ? `${reason} (field \`${key}\`)` : reason
 }
 
 /** The body of the request a single send made, read back from the framework's record of it. */

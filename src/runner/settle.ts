@@ -59,7 +59,7 @@ export interface RunSummary {
   bySource: Record<string, Counts>
   /** Refusals and not-sent, grouped by TikTok event and reason, most frequent first. */
   reasons: ReasonCount[]
-  /** Share (0 to 1) of the delivered (in a dry run: ready) events carrying each match key. */
+  /** Share (0 to 1) of the delivered (in a dry run: ready) events carrying each match key (the destination's list). */
   matchKeys: Record<MatchKey, number>
   /** Refused events written for replay, and where (absent when none were). */
   failedWritten: number

@@ -56,7 +56,8 @@ const expectedCart = (id: string): ExpectedEvent => ({
     currency: 'EUR',
     value: 24.95,
     description: 'add_to_cart'
-  }
+  },
+  order_id: id
 })
 const itemKey = (format: Format) => (format === 'pixel' ? 'batch' : 'data')
 const blame = (format: Format, i: number) => (format === 'pixel' ? `Batch.${i}.` : `data.${i}.`)
@@ -108,6 +109,24 @@ describe.each<Format>(['pixel', 'events_2_0'])('batch delivery, %s format', (for
       body: { code: 40002, message, request_id: 'r-bad' }
     })
     expect(results[0]).toMatchObject({ body: { request_id: 'r-ok2' } })
+  })
+
+  it('20001 (partial success): the events TikTok names are refused, the others delivered, nothing resent', async () => {
+    const message = `${blame(format, 2)}properties.currency: Invalid currency`
+    const { scope } = interceptTikTok(batchPath(format), { code: 20001, message, request_id: 'r-part' })
+    const results = await sendBatch([addToCart('a'), addToCart('b'), addToCart('c')], s)
+    expect(scope.isDone()).toBe(true)
+    expect(results.map((r) => r.status)).toEqual([200, 200, 400])
+    expect(results[2]).toMatchObject({ errormessage: expect.stringContaining('TikTok refused some events') })
+  })
+
+  it('20001 naming no event: none is counted delivered, all are left retryable', async () => {
+    interceptTikTok(batchPath(format), { code: 20001, message: 'Partial success', request_id: 'r-part' })
+    const results = await sendBatch([addToCart('a'), addToCart('b')], s)
+    expect(results.map((r) => [r.status, 'errortype' in r && r.errortype])).toEqual([
+      [500, 'RETRYABLE_ERROR'],
+      [500, 'RETRYABLE_ERROR']
+    ])
   })
 
   it('stops resending after three rounds of blame; the blameless rest is left retryable', async () => {

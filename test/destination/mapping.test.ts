@@ -53,7 +53,10 @@ const fullPurchase = (event_id: string): ExpectedEvent => ({
   ip: '203.0.113.7',
   user_agent: UA,
   page,
-  properties: { contents, content_type: 'product', currency: 'EUR', value: 59.9, description: 'purchase' }
+  properties: { contents, content_type: 'product', currency: 'EUR', value: 59.9, description: 'purchase' },
+  // The page layout's properties.id is both the event id and the transaction id; the current layout has no `id` here.
+  order_id: event_id.startsWith('evt-v1') ? event_id : undefined,
+  brands: ['Acme']
 })
 
 type Case = {
@@ -138,7 +141,8 @@ const cases: Case[] = [
         ...base.properties,
         content_type: 'product_group',
         contents: [{ content_id: 'SKU-9', content_type: 'product', price: 7.5, quantity: 3 }]
-      }
+      },
+      brands: []
     }
   },
   {
@@ -231,12 +235,20 @@ describe.each(FORMATS)('field mapping, %s format', (format) => {
   })
 
   it.each([
-    [
-      'a custom event name',
-      { event: 'MyCustomEvent' },
-      {},
-      /event: "MyCustomEvent" is not a TikTok standard web event/
-    ],
+    // The pixel format takes no custom event; Events API 2.0 takes them when they follow TikTok's naming rules.
+    format === 'pixel'
+      ? [
+          'a custom event name',
+          { event: 'MyCustomEvent' },
+          {},
+          /event: "MyCustomEvent" is not a TikTok standard web event/
+        ]
+      : [
+          'a malformed custom event name',
+          { event: '1st custom!' },
+          {},
+          /event: "1st custom!" is neither .* custom event name/
+        ],
     ['an unreadable date', {}, { event_timestamp: 'last tuesday' }, /timestamp: "last tuesday" is not a date/],
     ['a future date', {}, { event_timestamp: Date.now() + 3_600_000 }, /timestamp: .* is in the future/],
     ['a currency TikTok does not know', {}, { currency: 'EURO' }, /currency: "EURO" is not a currency TikTok accepts/],

@@ -2,7 +2,7 @@ import { generateFql, parseFql, validate } from '@segment/destination-subscripti
 import nock from 'nock'
 import definition from '../../src/destinations/tiktok-commanders'
 import { toFrameworkEvent } from '../../src/destinations/tiktok-commanders/commanders/event'
-import { EVENT_TABLE, presets } from '../../src/destinations/tiktok-commanders/presets'
+import { CURRENT_EVENT_TABLE, EVENT_TABLE, presets } from '../../src/destinations/tiktok-commanders/presets'
 import { fields } from '../../src/destinations/tiktok-commanders/reportWebEvent/fields'
 import { simpleEvent } from '../fixtures/events'
 import { interceptTikTok, sendThroughPreset, settings, testDestination, trackPath } from '../helpers'
@@ -28,12 +28,18 @@ const PAGE_TABLE: Array<[string, string]> = [
 afterEach(() => nock.cleanAll())
 
 describe('presets', () => {
-  it('are exactly the rows of the product page, one automatic preset each', () => {
+  it('are the rows of the product page, then those of the current event table, one automatic preset each', () => {
     expect(EVENT_TABLE).toEqual(PAGE_TABLE)
-    expect(definition.presets).toHaveLength(14)
+    expect(definition.presets).toHaveLength(PAGE_TABLE.length + CURRENT_EVENT_TABLE.length)
+    expect(definition.presets?.slice(0, PAGE_TABLE.length).map((p) => p.name)).toEqual(
+      PAGE_TABLE.map(([ca, tiktok]) => `${ca} -> ${tiktok}`)
+    )
     for (const preset of presets) {
       expect(preset).toMatchObject({ type: 'automatic', partnerAction: 'reportWebEvent' })
     }
+    // Each Commanders Act event name has exactly one preset.
+    const names = presets.map((p) => (p.type === 'automatic' ? p.subscribe : p.name))
+    expect(new Set(names).size).toBe(names.length)
   })
 
   it('map the field defaults plus the TikTok event', () => {

@@ -362,7 +362,14 @@ export const DEFECTS: Defect[] = [
   },
   { route: 'pixelBatch', path: 'batch.2.pixel_code', value: PIXEL, message: 'Batch.2.pixel_code: Unknown field' },
   // Events API 2.0
-  { route: 'eventTrack', path: 'event_source', value: 'app', message: 'event_source: Must be "web"' },
+  {
+    route: 'eventTrack',
+    path: 'event_source',
+    value: 'store',
+    message: 'event_source: Must be one of: web, app, offline, crm'
+  },
+  // A web event's page has no place in an app request.
+  { route: 'eventTrack', path: 'event_source', value: 'app', message: 'data.0.page: Unknown field' },
   {
     route: 'eventTrack',
     path: 'event_source',
@@ -406,7 +413,12 @@ export const DEFECTS: Defect[] = [
     value: NOW,
     message: 'data.3.event_time: Must not be more than 5 minutes in the future'
   },
-  { route: 'eventTrack', path: 'data.0.event', value: 'PageView', message: 'data.0.event: Not a standard web event' },
+  {
+    route: 'eventTrack',
+    path: 'data.0.event',
+    value: 'Page View',
+    message: 'data.0.event: Not a standard web event or a valid custom event name'
+  },
   { route: 'eventTrack', path: 'data.0.event_id', value: 1, message: 'data.0.event_id: Not a valid string' },
   {
     route: 'eventTrack',

@@ -202,7 +202,7 @@ describe('the bin and npm start', () => {
   it('demo (npm start) replays the bundled sample against the emulator and succeeds', async () => {
     const result = await run(['demo'])
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/32 events: 28 delivered, 4 refused, 0 not sent, in \d+ requests/)
+    expect(result.stdout).toMatch(/41 events: 36 delivered, 5 refused, 0 not sent, in \d+ requests/)
     expect(result.stdout).toMatch(/One event as TikTok received it \(CompletePayment\)/)
   })
 
@@ -242,7 +242,8 @@ describe('memory', () => {
         'node',
         ['--max-old-space-size=48', cli, 'send', file, '--dry-run'],
         { env, maxBuffer: 256 * 1024 * 1024 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: '', stderr })
+        (err, _stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: '', stderr })
       )
     })
     expect(result.stderr).toMatch(/30000 events: 30000 ready/)

@@ -32,7 +32,7 @@ describe.each(['pixel', 'events_2_0'] as const)('runner -> emulator, %s format',
     expect(em.received.every((r) => r.format === apiFormat)).toBe(true)
     expect(receivedIds(em)).toEqual(new Set(input.map((_, i) => `evt-${i}`)))
     expect(summary.bySource).toEqual({ web: { delivered: 56, refused: 0, notSent: 0 } })
-    expect(summary.matchKeys).toMatchObject({ email: 1, external_id: 1, ip: 1, user_agent: 1 })
+    expect(summary.matchKeys).toMatchObject({ email: 1, external_id: 1, ip_user_agent: 1, device_id: 0 })
   })
 
   it('retries 40100, 5xx, HTML 502s, dropped connections and unreadable replies; event ids survive', async () => {
@@ -233,16 +233,41 @@ describe('runner: one bad event never takes its neighbours down', () => {
     expect(summary.requests).toBeGreaterThan(1)
   })
 
-  it('keys like __proto__ stay plain data: the event’s own email is the one sent (needs the destination fix from main)', async () => {
+  it('keys like __proto__ stay plain data, in an NDJSON line and in a JSON array: the event’s own email is sent', async () => {
     const em = await emulate()
-    const line =
-      '{"event_name":"purchase","properties":{"id":"proto-1","user":{"__proto__":{"email":"x@y.z"},"id":"u1"},' +
-      '"currency":"EUR","value":10}}'
-    const summary = await replay(asStream(line), fast(em).options)
-    expect(summary.delivered).toBe(1)
     const sha = (s: string) => createHash('sha256').update(s).digest('hex')
-    const user = (em.received[0].body.context as { user?: { email?: string } }).user
-    expect(user?.email).not.toBe(sha('x@y.z'))
+    const line = (id: string) =>
+      `{"event_name":"purchase","properties":{"id":"${id}","user":{"__proto__":{"email":"x@y.z"},` +
+      '"email":"own@shop.example","id":"u1"},"currency":"EUR","value":10}}'
+    const summary = await replay(asStream(`${line('proto-1')}\n`), fast(em).options)
+    const arraySummary = await replay(asStream(`[${line('proto-2')}]`), fast(em).options)
+    expect([summary.delivered, arraySummary.delivered]).toEqual([1, 1])
+    for (const received of em.received) {
+      const user = (received.body.context as { user?: { email?: string } }).user
+      expect(user?.email).toBe(sha('own@shop.example'))
+    }
+    expect(JSON.stringify(em.received)).not.toContain(sha('x@y.z'))
+  })
+
+  it('the bundled sample: every source in the summary, per TikTok event and per source', async () => {
+    const em = await emulate()
+    const { DEFAULT_APP_ID, DEFAULT_CRM_EVENT_SET_ID, DEFAULT_OFFLINE_EVENT_SET_ID } =
+      await import('../../src/emulator')
+    const summary = await replay(path.join(__dirname, '../../samples/commanders-act-events.ndjson'), {
+      ...fast(em).options,
+      settings: {
+        ...settings,
+        appId: DEFAULT_APP_ID,
+        offlineEventSetId: DEFAULT_OFFLINE_EVENT_SET_ID,
+        crmEventSetId: DEFAULT_CRM_EVENT_SET_ID,
+        defaultPhoneCountry: 'FR'
+      }
+    })
+    expect(Object.keys(summary.bySource).sort()).toEqual(expect.arrayContaining(['app', 'crm', 'offline', 'web']))
+    const total = Object.values(summary.bySource).reduce((n, c) => n + c.delivered + c.refused + c.notSent, 0)
+    expect(total).toBe(summary.read)
+    expect(summary.delivered).toBe(em.stats().acceptedEvents)
+    expect(formatSummary(summary)).toMatch(/By source: .*app \d+ delivered/)
   })
 
   it('invalid UTF-8 refuses its event with the reason instead of sending U+FFFD', async () => {

@@ -25,4 +25,24 @@ export interface Settings {
    * Which TikTok wire format to send: the pixel format (/pixel/track/, the default) or Events API 2.0 (/event/track/, TikTok's current web integration). Same mappings, same hashing; only the request differs.
    */
   apiFormat?: 'pixel' | 'events_2_0'
+  /**
+   * Required for app events. The ID of your app in TikTok Events Manager (Assets > Events > App Events), not its App Store or Google Play id. App events always go to Events API 2.0. TikTok grants app reporting through this API per advertiser, on request.
+   */
+  appId?: string
+  /**
+   * When the TikTok App ID is set, report an event as an app event when its context.app has at least one property (what the Commanders Act mobile SDKs send). The Event Source field of a mapping always has priority.
+   */
+  autodiscoverAppEvents?: boolean
+  /**
+   * Required for offline events (sales in shops, call centres). The ID of your offline event set in TikTok Events Manager; never a pixel ID.
+   */
+  offlineEventSetId?: string
+  /**
+   * Required for CRM events (leads and their progress in your CRM). The ID of your CRM event set in TikTok Events Manager.
+   */
+  crmEventSetId?: string
+  /**
+   * Two-letter country code (ISO 3166, e.g. FR) used to read phone numbers written in national form (06 12 34 56 78). Without it, such numbers are left out, since TikTok only matches E.164 numbers.
+   */
+  defaultPhoneCountry?: string
 }

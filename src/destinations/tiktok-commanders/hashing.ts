@@ -1,5 +1,5 @@
 import { createHash } from 'crypto'
-import { parsePhoneNumberFromString } from 'libphonenumber-js'
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import { SHA256_HEX } from './tiktok/constants'
 
 // Personal data leaves the process only as SHA-256 hex. A value that already is 64 hex characters is taken as
@@ -33,19 +33,56 @@ export function hashExternalId(raw: string): string | undefined {
  * E.164 (`+33612345678`), then SHA-256. Returns undefined when the number cannot be made E.164: TikTok matches the
  * hash of the exact E.164 string, so a guessed format would only send a hash that matches nobody.
  */
-export function hashPhone(raw: string): string | undefined {
+export function hashPhone(raw: string, defaultCountry?: CountryCode): string | undefined {
   const trimmed = raw.trim()
   if (isSha256(trimmed)) return trimmed.toLowerCase()
-  const e164 = toE164(trimmed)
+  const e164 = toE164(trimmed, defaultCountry)
   return e164 ? sha256(e164) : undefined
 }
 
-export function toE164(raw: string): string | undefined {
+/**
+ * The E.164 form of a phone number. A number in national form (`06 12 34 56 78`) is read in `defaultCountry` when
+ * one is given; without it, only numbers that carry their country code are read.
+ */
+export function toE164(raw: string, defaultCountry?: CountryCode): string | undefined {
   // `(+1)2133734253` and `00 33 6…`: libphonenumber wants the country code behind a leading `+`, and without a
   // default country it cannot read the `00` international prefix, so both are rewritten first.
   let candidate = raw.replace(/[\s().\-/]/g, '')
   if (candidate.startsWith('00')) candidate = `+${candidate.slice(2)}`
-  if (!candidate.startsWith('+')) return undefined
-  const parsed = parsePhoneNumberFromString(candidate)
+  if (!candidate.startsWith('+') && !defaultCountry) return undefined
+  const parsed = parsePhoneNumberFromString(candidate, defaultCountry)
   return parsed?.isValid() ? parsed.number : undefined
+}
+
+/** First name, last name: trimmed and lower-cased, then SHA-256. */
+export function hashName(raw: string): string | undefined {
+  const name = raw.trim().toLowerCase()
+  return name ? hashUnlessHashed(name) : undefined
+}
+
+/** Zip or post code: lower-cased without any space (`SW1A 1AA` -> `sw1a1aa`), then SHA-256. */
+export function hashZip(raw: string): string | undefined {
+  const zip = raw.replace(/\s+/g, '').toLowerCase()
+  return zip ? hashUnlessHashed(zip) : undefined
+}
+
+// Advertising ids: TikTok takes them raw or hashed; they identify a person across apps, so they leave hashed.
+
+/** iOS advertising id: SHA-256 of the upper-case value (TikTok's form for a hashed IDFA). */
+export function hashIdfa(raw: string): string | undefined {
+  const id = raw.trim()
+  if (isSha256(id)) return id.toLowerCase()
+  return isAdvertisingId(id) ? sha256(id.toUpperCase()) : undefined
+}
+
+/** Android advertising id: SHA-256 of the trimmed lower-case value (TikTok's form for a hashed GAID). */
+export function hashGaid(raw: string): string | undefined {
+  const id = raw.trim()
+  if (isSha256(id)) return id.toLowerCase()
+  return isAdvertisingId(id) ? sha256(id.toLowerCase()) : undefined
+}
+
+// A device without consent reports an all-zero id: it identifies nobody and must not be sent.
+function isAdvertisingId(id: string): boolean {
+  return id !== '' && !/^[0-]+$/.test(id)
 }

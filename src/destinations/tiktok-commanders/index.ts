@@ -17,7 +17,7 @@ export function createDestination(endpoint: Endpoint = { baseUrl: TIKTOK_BASE_UR
     name: 'tiktok-commanders',
     slug: 'actions-tiktok-commanders',
     description:
-      'Send Commanders Act web events to the TikTok Events API, server side, for attribution and optimisation.',
+      'Send Commanders Act web, app, offline and CRM events to the TikTok Events API, server side, for attribution and optimisation.',
     mode: 'cloud',
     authentication: {
       scheme: 'custom',

@@ -54,5 +54,44 @@ export const settingsFields: Record<string, GlobalSetting> = {
       { value: 'events_2_0', label: 'Events API 2.0 (event/track)' }
     ],
     default: 'pixel'
+  },
+  appId: {
+    label: 'TikTok App ID',
+    description:
+      'Required for app events. The ID of your app in TikTok Events Manager (Assets > Events > App Events), not its App Store or Google Play id. App events always go to Events API 2.0. TikTok grants app reporting through this API per advertiser, on request.',
+    type: 'string'
+  },
+  autodiscoverAppEvents: {
+    label: 'Autodiscovery Event Source',
+    description:
+      'When the TikTok App ID is set, report an event as an app event when its context.app has at least one property (what the Commanders Act mobile SDKs send). The Event Source field of a mapping always has priority.',
+    type: 'boolean',
+    default: true
+  },
+  offlineEventSetId: {
+    label: 'Offline Event Set ID',
+    description:
+      'Required for offline events (sales in shops, call centres). The ID of your offline event set in TikTok Events Manager; never a pixel ID.',
+    type: 'string'
+  },
+  crmEventSetId: {
+    label: 'CRM Event Set ID',
+    description:
+      'Required for CRM events (leads and their progress in your CRM). The ID of your CRM event set in TikTok Events Manager.',
+    type: 'string'
+  },
+  defaultPhoneCountry: {
+    label: 'Default Phone Country',
+    description:
+      'Two-letter country code (ISO 3166, e.g. FR) used to read phone numbers written in national form (06 12 34 56 78). Without it, such numbers are left out, since TikTok only matches E.164 numbers.',
+    type: 'string'
   }
 }
+
+/** The setting that holds each source's id, and what TikTok calls the thing it identifies. */
+export const SOURCE_SETTINGS = {
+  web: { key: 'pixelCode', label: 'TikTok Pixel ID', noun: 'pixel' },
+  app: { key: 'appId', label: 'TikTok App ID', noun: 'app' },
+  offline: { key: 'offlineEventSetId', label: 'Offline Event Set ID', noun: 'offline event set' },
+  crm: { key: 'crmEventSetId', label: 'CRM Event Set ID', noun: 'CRM event set' }
+} as const

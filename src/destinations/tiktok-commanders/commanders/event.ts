@@ -11,11 +11,23 @@ export interface CommandersActEvent {
   properties?: Record<string, unknown>
   page?: Record<string, unknown>
   device?: Record<string, unknown>
-  partners?: { tiktok?: { ttp?: string; ttclid?: string; ldu?: boolean } } & Record<string, unknown>
+  partners?: { tiktok?: TikTokPartnerFields } & Record<string, unknown>
   user?: Record<string, unknown>
   items?: unknown[]
   context?: Record<string, unknown>
   [key: string]: unknown
+}
+
+/** What a Commanders Act tag, SDK or import sets for TikTok under `partners.tiktok`. */
+export interface TikTokPartnerFields {
+  ttp?: string
+  ttclid?: string
+  ldu?: boolean
+  /** web, app, offline or crm; absent: found from the event. */
+  event_source?: string
+  shop_id?: string
+  lead_id?: string
+  lead_event_source?: string
 }
 
 /**
@@ -24,7 +36,36 @@ export interface CommandersActEvent {
  * everything, so the event name is exposed as `event` and every Commanders Act event is a `track`.
  */
 export function toFrameworkEvent(event: CommandersActEvent): SegmentEvent {
-  return { ...event, context: frameworkContext(event.context), event: event.event_name, type: 'track' } as SegmentEvent
+  const safe = withoutProtoKeys(event) as CommandersActEvent
+  return { ...safe, context: frameworkContext(safe.context), event: safe.event_name, type: 'track' } as SegmentEvent
+}
+
+/**
+ * The event without its `__proto__` keys. JSON.parse keeps `{"__proto__": {...}}` as a plain key, but the framework's
+ * mapping engine copies objects by assignment, which turns that key into the copy's prototype, and then copies the
+ * inherited values as the object's own: `"user": {"__proto__": {"email": ...}}` would be sent as the user's email.
+ * No TikTok field can come from such a key, so it is left out before the framework sees the event. The event is
+ * copied only when it holds one; the walk uses its own stack, so a deeply nested event cannot overflow it.
+ */
+export function withoutProtoKeys(value: unknown): unknown {
+  if (!hasProtoKey(value)) return value
+  try {
+    return JSON.parse(JSON.stringify(value), (key, v) => (key === '__proto__' ? undefined : v))
+  } catch {
+    // Too deep to copy: the framework will refuse the event with its own error, which is reported on it alone.
+    return value
+  }
+}
+
+function hasProtoKey(root: unknown): boolean {
+  const stack: unknown[] = [root]
+  while (stack.length) {
+    const value = stack.pop()
+    if (value === null || typeof value !== 'object') continue
+    if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return true
+    for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push(child)
+  }
+  return false
 }
 
 /**

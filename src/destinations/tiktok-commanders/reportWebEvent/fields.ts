@@ -21,13 +21,14 @@ const contentShape = {
   quantity: { '@path': '$.quantity' },
   content_type: { '@path': '$.content_type' },
   content_name: { '@path': '$.product.name' },
-  content_category: { '@path': '$.product.category_1' }
+  content_category: { '@path': '$.product.category_1' },
+  brand: { '@path': '$.product.brand' }
 }
 
 export const event: InputField = {
   label: 'Event Name',
   description:
-    'The TikTok standard web event to report (for example CompletePayment). TikTok discards custom events together with their data, so only standard events are accepted.',
+    "The TikTok event to report (for example CompletePayment). A web name is sent under TikTok's app name for app events (CompleteRegistration becomes Registration, CompletePayment Purchase, InitiateCheckout Checkout, SubmitForm and Lead GenerateLead). With Events API 2.0, web, app and CRM events may also carry a custom name (letters, digits, _ and -, at most 50 characters, starting with a letter): custom events serve reporting and audiences, not optimisation. The pixel format and offline events take standard names only.",
   type: 'string',
   required: true,
   dynamic: true
@@ -96,18 +97,94 @@ export const cookie: InputField = {
 export const user: InputField = {
   label: 'User',
   description:
-    'The Commanders Act user. The property named by the User Identifier setting becomes the external id, the one named by User Email Field the email, and phone the phone number. All three are SHA-256 hashed before leaving, unless already SHA-256.',
+    'The Commanders Act user. The property named by the User Identifier setting becomes the external id, the one named by User Email Field the email, and phone the phone number; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.',
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
   properties: {
-    id: { label: 'User ID', type: 'string' },
-    email: { label: 'Email', type: 'string' },
+    id: { label: 'User ID', type: 'string', multiple: true },
+    email: { label: 'Email', type: 'string', multiple: true },
     email_md5: { label: 'Email MD5', type: 'string' },
     email_sha256: { label: 'Email SHA-256', type: 'string' },
-    phone: { label: 'Phone', description: 'E.164 (+33612345678) or international (0033…) format.', type: 'string' }
+    phone: {
+      label: 'Phone',
+      description:
+        'E.164 (+33612345678) or international (0033…) format; national form (06…) with the Default Phone Country setting.',
+      type: 'string',
+      multiple: true
+    },
+    firstname: { label: 'First Name', type: 'string' },
+    lastname: { label: 'Last Name', type: 'string' },
+    zipcode: { label: 'Zip Code', type: 'string' },
+    city: { label: 'City', type: 'string' },
+    state: { label: 'State', type: 'string' },
+    country: { label: 'Country', type: 'string' }
   },
   default: firstOf('$.properties.user', '$.user')
+}
+
+export const event_source: InputField = {
+  label: 'Event Source',
+  description:
+    'Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting.',
+  type: 'string',
+  default: { '@path': '$.partners.tiktok.event_source' }
+}
+
+export const app: InputField = {
+  label: 'App',
+  description:
+    'The app an app event comes from. App ID is the store id TikTok expects: the numeric App Store id on iOS (the Commanders Act SDK sends the bundle id by default: map your App Store id here if it differs), the package name on Android. Required for app events.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    app_id: { label: 'App ID (store id)', type: 'string' },
+    app_name: { label: 'App Name', type: 'string' },
+    app_version: { label: 'App Version', type: 'string' }
+  },
+  default: {
+    app_id: { '@path': '$.context.app.namespace' },
+    app_name: { '@path': '$.context.app.name' },
+    app_version: { '@path': '$.context.app.version' }
+  }
+}
+
+export const device: InputField = {
+  label: 'Device',
+  description:
+    'The device the event comes from. On iOS (type ios) the advertising id is sent as the IDFA and idfv as the IDFV; on Android as the GAID; all-zero ids (no consent) are never sent. ATT status is att_status, else derived on iOS from ad_tracking_enabled. The locale is language and region (en + US = en-US), or lang.',
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  properties: {
+    type: { label: 'Device Platform', description: 'ios or android', type: 'string' },
+    advertising_id: { label: 'Advertising ID (IDFA / GAID)', type: 'string' },
+    idfv: { label: 'IDFV', type: 'string' },
+    ad_tracking_enabled: { label: 'Ad Tracking Enabled', type: 'boolean' },
+    att_status: {
+      label: 'ATT Status',
+      description: 'AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE',
+      type: 'string'
+    },
+    language: { label: 'Language', type: 'string' },
+    region: { label: 'Region', type: 'string' },
+    lang: { label: 'Browser Language', type: 'string' }
+  },
+  default: firstOf('$.context.device', '$.device')
+}
+
+export const lead_id: InputField = {
+  label: 'Lead ID',
+  description: 'The id of the lead in your CRM. Required for CRM events.',
+  type: 'string',
+  default: { '@path': '$.partners.tiktok.lead_id' }
+}
+
+export const lead_event_source: InputField = {
+  label: 'Lead Source',
+  description: 'The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only.',
+  type: 'string',
+  default: { '@path': '$.partners.tiktok.lead_event_source' }
 }
 
 export const ttp: InputField = {
@@ -138,7 +215,8 @@ export const contents: InputField = {
     quantity: { label: 'Quantity', type: 'number' },
     content_type: { label: 'Content Type', description: 'product or product_group', type: 'string' },
     content_name: { label: 'Content Name', type: 'string' },
-    content_category: { label: 'Content Category', type: 'string' }
+    content_category: { label: 'Content Category', type: 'string' },
+    brand: { label: 'Brand', description: 'Events API 2.0 only.', type: 'string' }
   },
   default: { '@arrayPath': [firstOf('$.properties.items', '$.items'), contentShape] }
 }
@@ -176,6 +254,30 @@ export const query: InputField = {
   description: 'The text the visitor searched for.',
   type: 'string',
   default: firstOf('$.properties.search_term', '$.search_term')
+}
+
+export const order_id: InputField = {
+  label: 'Order ID',
+  description: 'The transaction id: helps TikTok attribute web, app, offline and CRM conversions. Events API 2.0 only.',
+  type: 'string',
+  default: firstOf('$.properties.id', '$.id')
+}
+
+export const shop_id: InputField = {
+  label: 'Shop ID',
+  description: 'The shop the sale happened in. Events API 2.0 only.',
+  type: 'string',
+  default: { '@path': '$.partners.tiktok.shop_id' }
+}
+
+export const custom_properties: InputField = {
+  label: 'Custom Properties',
+  description:
+    "Your own event properties, added to TikTok's properties (Events API 2.0 only). They never replace a standard property of the same name. TikTok uses them for reporting and audiences.",
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  properties: {}
 }
 
 export const limited_data_use: InputField = {
@@ -221,6 +323,14 @@ export const fields: Record<string, InputField> = {
   value,
   description,
   query,
+  order_id,
+  shop_id,
+  custom_properties,
+  event_source,
+  app,
+  device,
+  lead_id,
+  lead_event_source,
   limited_data_use,
   enable_batching,
   batch_size

@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * The TikTok standard web event to report (for example CompletePayment). TikTok discards custom events together with their data, so only standard events are accepted.
+   * The TikTok event to report (for example CompletePayment). A web name is sent under TikTok's app name for app events (CompleteRegistration becomes Registration, CompletePayment Purchase, InitiateCheckout Checkout, SubmitForm and Lead GenerateLead). With Events API 2.0, web, app and CRM events may also carry a custom name (letters, digits, _ and -, at most 50 characters, starting with a letter): custom events serve reporting and audiences, not optimisation. The pixel format and offline events take standard names only.
    */
   event: string
   /**
@@ -38,17 +38,23 @@ export interface Payload {
    */
   cookie?: string
   /**
-   * The Commanders Act user. The property named by the User Identifier setting becomes the external id, the one named by User Email Field the email, and phone the phone number. All three are SHA-256 hashed before leaving, unless already SHA-256.
+   * The Commanders Act user. The property named by the User Identifier setting becomes the external id, the one named by User Email Field the email, and phone the phone number; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.
    */
   user?: {
-    id?: string
-    email?: string
+    id?: string[]
+    email?: string[]
     email_md5?: string
     email_sha256?: string
     /**
-     * E.164 (+33612345678) or international (0033…) format.
+     * E.164 (+33612345678) or international (0033…) format; national form (06…) with the Default Phone Country setting.
      */
-    phone?: string
+    phone?: string[]
+    firstname?: string
+    lastname?: string
+    zipcode?: string
+    city?: string
+    state?: string
+    country?: string
     [k: string]: unknown | undefined
   }
   /**
@@ -72,6 +78,10 @@ export interface Payload {
     content_type?: string
     content_name?: string
     content_category?: string
+    /**
+     * Events API 2.0 only.
+     */
+    brand?: string
   }[]
   /**
    * product or product_group, depending on how your TikTok product catalog is set up. Defaults to product.
@@ -93,6 +103,60 @@ export interface Payload {
    * The text the visitor searched for.
    */
   query?: string
+  /**
+   * The transaction id: helps TikTok attribute web, app, offline and CRM conversions. Events API 2.0 only.
+   */
+  order_id?: string
+  /**
+   * The shop the sale happened in. Events API 2.0 only.
+   */
+  shop_id?: string
+  /**
+   * Your own event properties, added to TikTok's properties (Events API 2.0 only). They never replace a standard property of the same name. TikTok uses them for reporting and audiences.
+   */
+  custom_properties?: {
+    [k: string]: unknown | undefined
+  }
+  /**
+   * Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting.
+   */
+  event_source?: string
+  /**
+   * The app an app event comes from. App ID is the store id TikTok expects: the numeric App Store id on iOS (the Commanders Act SDK sends the bundle id by default: map your App Store id here if it differs), the package name on Android. Required for app events.
+   */
+  app?: {
+    app_id?: string
+    app_name?: string
+    app_version?: string
+  }
+  /**
+   * The device the event comes from. On iOS (type ios) the advertising id is sent as the IDFA and idfv as the IDFV; on Android as the GAID; all-zero ids (no consent) are never sent. ATT status is att_status, else derived on iOS from ad_tracking_enabled. The locale is language and region (en + US = en-US), or lang.
+   */
+  device?: {
+    /**
+     * ios or android
+     */
+    type?: string
+    advertising_id?: string
+    idfv?: string
+    ad_tracking_enabled?: boolean
+    /**
+     * AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE
+     */
+    att_status?: string
+    language?: string
+    region?: string
+    lang?: string
+    [k: string]: unknown | undefined
+  }
+  /**
+   * The id of the lead in your CRM. Required for CRM events.
+   */
+  lead_id?: string
+  /**
+   * The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only.
+   */
+  lead_event_source?: string
   /**
    * Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field.
    */

@@ -1,19 +1,30 @@
 import { PayloadValidationError } from '@segment/actions-core'
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import type { Settings } from '../generated-types'
 import type { Payload } from '../reportWebEvent/generated-types'
+import { SOURCE_SETTINGS } from '../settings'
 import { readCookie, ttclidFromUrl } from '../commanders/identifiers'
-import { hashEmail, hashExternalId, hashPhone } from '../hashing'
-import { CONTENT_TYPES, CURRENCIES, STANDARD_WEB_EVENTS, type ContentType, type StandardWebEvent } from './constants'
-import type { TikTokContent, TikTokEvent } from './event-model'
+import { hashEmail, hashExternalId, hashGaid, hashIdfa, hashName, hashPhone, hashZip } from '../hashing'
+import { CONTENT_TYPES, CURRENCIES, type ContentType } from './constants'
+import {
+  ATT_STATUSES,
+  type AttStatus,
+  type CommonEvent,
+  type DeviceIds,
+  type TikTokContent,
+  type TikTokEvent
+} from './event-model'
+import { CUSTOM_EVENT_RULE, EVENT_SOURCES, WEB_EVENTS, nameForSource, type EventSource } from './event-names'
 import { compact } from './compact'
 
-// Payload + settings -> TikTokEvent: pure, no I/O, shared by single and batch sends of both wire formats. Every
-// TikTok rule that would otherwise come back as a 40002 is checked here and refused with a PayloadValidationError
-// that names the field, before any request is made.
+// Payload + settings -> TikTokEvent: pure, no I/O, shared by single and batch sends of every source and format.
+// Every TikTok rule that would otherwise come back as a 40002 is checked here and refused with a
+// PayloadValidationError that names the field, before any request is made.
 
-const standardEvents: ReadonlySet<string> = new Set(STANDARD_WEB_EVENTS)
 const currencies: ReadonlySet<string> = new Set(CURRENCIES)
 const contentTypes: ReadonlySet<string> = new Set(CONTENT_TYPES)
+const sources: ReadonlySet<string> = new Set(EVENT_SOURCES)
+const attStatuses: ReadonlySet<string> = new Set(ATT_STATUSES)
 
 // Clocks drift between the site, the CDP and TikTok; a little skew is not a future event.
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
@@ -24,57 +35,259 @@ const EPOCH_SECONDS_BELOW = 1e11
 const EARLIEST_MS = 1000
 const EMAIL_FIELDS = ['email', 'email_md5', 'email_sha256'] as const
 
+type Device = NonNullable<Payload['device']>
+
 export function buildEvent(payload: Payload, settings: Settings, now: number = Date.now()): TikTokEvent {
-  const event = text(payload.event)
-  if (!event || !standardEvents.has(event)) {
-    throw new PayloadValidationError(
-      `event: "${event ?? ''}" is not a TikTok standard web event. TikTok discards custom events and their data; map this event to one of ${STANDARD_WEB_EVENTS.join(', ')}.`
-    )
-  }
-  const pageUrl = text(payload.page_url)
-  return {
-    event: event as StandardWebEvent,
+  const source = eventSource(payload, settings)
+  const sourceId = sourceIdOf(source, settings)
+  const pixel = source === 'web' && (settings.apiFormat ?? 'pixel') === 'pixel'
+  const name = eventName(payload.event, source, pixel)
+  const device = own<Device>(payload, 'device')
+  const contents = buildContents(payload)
+  const query = text(payload.query)
+  const common: CommonEvent = {
+    event: name.name,
+    custom: name.custom,
+    sourceId,
     eventId: text(payload.event_id),
     time: parseTimestamp(payload.timestamp, now),
     builtAt: now,
     user: buildUser(payload, settings),
+    ip: text(payload.ip),
+    userAgent: text(payload.user_agent),
+    locale: source === 'web' || source === 'app' ? locale(device) : undefined,
+    properties: {
+      contents,
+      contentIds: contentIds(contents),
+      contentType: contentType(payload.content_type, 'content_type') ?? 'product',
+      currency: currencyCode(payload.currency),
+      value: number(payload.value, 'value'),
+      numItems: contents?.length,
+      description: text(payload.description),
+      query,
+      orderId: text(payload.order_id),
+      shopId: text(payload.shop_id),
+      custom: customProperties(payload.custom_properties)
+    },
+    limitedDataUse: typeof payload.limited_data_use === 'boolean' ? payload.limited_data_use : undefined
+  }
+  switch (source) {
+    case 'web':
+      return { ...common, source, ...webPart(payload) }
+    case 'app':
+      return { ...common, source, app: appPart(payload), device: deviceIds(device) }
+    case 'offline':
+      return { ...common, source }
+    case 'crm':
+      return { ...common, source, lead: leadPart(payload) }
+  }
+}
+
+/**
+ * Where the event comes from: the Event Source field when set; otherwise an app event when an App ID is configured,
+ * autodiscovery is on and the event carries an app (context.app, what the Commanders Act mobile SDKs send); web
+ * otherwise, as before app events existed.
+ */
+export function eventSource(payload: Payload, settings: Settings): EventSource {
+  // Checked here rather than by a `choices` enum: the framework keeps a '' in a batch that it drops for one event.
+  const explicit = text(payload.event_source)?.toLowerCase()
+  if (explicit !== undefined) {
+    if (!sources.has(explicit)) {
+      throw new PayloadValidationError(
+        `event_source: "${explicit.slice(0, 32)}" is not a TikTok event source; use web, app, offline or crm.`
+      )
+    }
+    return explicit as EventSource
+  }
+  const app = own<Record<string, unknown>>(payload, 'app')
+  const discovers = settings.autodiscoverAppEvents !== false && !!text(settings.appId)
+  return discovers && app && Object.keys(app).length > 0 ? 'app' : 'web'
+}
+
+function sourceIdOf(source: EventSource, settings: Settings): string {
+  const setting = SOURCE_SETTINGS[source]
+  const id = text(settings[setting.key])
+  if (id === undefined) {
+    throw new PayloadValidationError(
+      `event_source: this is a${source === 'app' || source === 'offline' ? 'n' : ''} ${source} event, and the ${setting.label} setting is empty. Set it to the id of your TikTok ${setting.noun}, or map Event Source to another source.`
+    )
+  }
+  return id
+}
+
+function eventName(raw: string | undefined, source: EventSource, pixel: boolean): { name: string; custom: boolean } {
+  const event = text(raw) ?? ''
+  const verdict = nameForSource(event, source, pixel ? false : undefined)
+  if (verdict.ok) return verdict
+  const quoted = `event: "${event.slice(0, 64)}"`
+  if (pixel) {
+    throw new PayloadValidationError(
+      `${quoted} is not a TikTok standard web event. TikTok discards custom events and their data in the pixel format; map this event to one of ${WEB_EVENTS.join(', ')}, or use the Events API 2.0 format for custom events.`
+    )
+  }
+  switch (verdict.reason) {
+    case 'other-source':
+      throw new PayloadValidationError(
+        `${quoted} is a TikTok ${verdict.sources?.join('/')} event, and this is a${source === 'app' || source === 'offline' ? 'n' : ''} ${source} event. Map it to a ${source} event name${source === 'offline' ? '' : ' or a custom name'}.`
+      )
+    case 'custom-not-allowed':
+      throw new PayloadValidationError(
+        `${quoted} is not a TikTok standard ${source} event, and ${source} events take standard names only.`
+      )
+    default:
+      throw new PayloadValidationError(
+        `${quoted} is neither a TikTok standard ${source} event nor a valid custom event name: ${CUSTOM_EVENT_RULE}.`
+      )
+  }
+}
+
+function webPart(payload: Payload) {
+  const pageUrl = text(payload.page_url)
+  return {
+    page: { url: pageUrl, referrer: text(payload.referrer) },
+    ttp: text(payload.ttp) ?? readCookie(payload.cookie, '_ttp'),
     ttclid:
       text(payload.ttclid) ??
       readCookie(payload.cookie, 'ttclid') ??
       ttclidFromUrl(text(payload.landing_url)) ??
-      ttclidFromUrl(pageUrl),
-    ip: text(payload.ip),
-    userAgent: text(payload.user_agent),
-    page: { url: pageUrl, referrer: text(payload.referrer) },
-    properties: {
-      contents: buildContents(payload),
-      contentType: contentType(payload.content_type, 'content_type') ?? 'product',
-      currency: currencyCode(payload.currency),
-      value: number(payload.value, 'value'),
-      description: text(payload.description),
-      query: text(payload.query)
-    },
-    limitedDataUse: typeof payload.limited_data_use === 'boolean' ? payload.limited_data_use : undefined
+      ttclidFromUrl(pageUrl)
   }
+}
+
+function appPart(payload: Payload) {
+  const app = own<NonNullable<Payload['app']>>(payload, 'app') ?? {}
+  const appId = text(own(app, 'app_id'))
+  if (appId === undefined) {
+    throw new PayloadValidationError(
+      'app.app_id: an app event needs the store id of the app (context.app.namespace by default): the numeric App Store id on iOS, the package name on Android.'
+    )
+  }
+  return { appId, appName: text(own(app, 'app_name')), appVersion: text(own(app, 'app_version')) }
+}
+
+/** Each platform's ids, and never another platform's: an IDFA on Android would be a wrong id, not a missing one. */
+function deviceIds(device: Device | undefined): DeviceIds {
+  const platform = text(own(device, 'type'))?.toLowerCase()
+  const advertisingId = text(own(device, 'advertising_id'))
+  const explicit = text(own(device, 'att_status'))?.toUpperCase()
+  if (explicit !== undefined && !attStatuses.has(explicit)) {
+    throw new PayloadValidationError(
+      `device.att_status: "${explicit.slice(0, 32)}" must be one of ${ATT_STATUSES.join(', ')}.`
+    )
+  }
+  if (platform === 'ios') {
+    const tracking = own(device, 'ad_tracking_enabled')
+    const derived = tracking === true ? 'AUTHORIZED' : tracking === false ? 'DENIED' : undefined
+    return (
+      compact({
+        idfa: mapText(advertisingId, hashIdfa),
+        idfv: text(own(device, 'idfv')),
+        attStatus: (explicit ?? derived) as AttStatus | undefined
+      }) ?? {}
+    )
+  }
+  if (platform === 'android') {
+    return (
+      compact({
+        gaid: mapText(advertisingId, hashGaid),
+        attStatus: (explicit ?? 'NOT_APPLICABLE') as AttStatus
+      }) ?? {}
+    )
+  }
+  return compact({ attStatus: explicit as AttStatus | undefined }) ?? {}
+}
+
+function leadPart(payload: Payload) {
+  const leadId = text(payload.lead_id)
+  if (leadId === undefined) {
+    throw new PayloadValidationError(
+      'lead_id: a CRM event needs the id of its lead (partners.tiktok.lead_id by default); TikTok refuses CRM events without one.'
+    )
+  }
+  return { leadId, leadEventSource: text(payload.lead_event_source) }
+}
+
+/** BCP 47 from the SDK's language and region (`en` + `US` = `en-US`), else the web tag's `lang`. */
+function locale(device: Device | undefined): string | undefined {
+  const language = text(own(device, 'language'))
+  const region = text(own(device, 'region'))
+  const tag = language
+    ? region && !language.includes('-')
+      ? `${language}-${region}`
+      : language
+    : text(own(device, 'lang'))
+  if (tag === undefined) return undefined
+  const [lang, ...rest] = tag.replace(/_/g, '-').split('-')
+  return [lang.toLowerCase(), ...rest.map((part) => (part.length === 2 ? part.toUpperCase() : part))].join('-')
 }
 
 function buildUser(payload: Payload, settings: Settings): TikTokEvent['user'] {
-  const user = payload.user ?? {}
+  const user = own<Record<string, unknown>>(payload, 'user') ?? {}
   const identifier = settings.userIdentifier?.trim() || 'id'
   const chosenEmail = settings.userEmailField ?? 'email'
   // The chosen email property first, then any other present one: a CDP rarely fills all three.
-  const emailField = [chosenEmail, ...EMAIL_FIELDS.filter((f) => f !== chosenEmail)].find((f) => text(user[f]))
-  return {
-    externalId: mapText(userProperty(user, identifier), hashExternalId),
-    email: emailField ? mapText(text(user[emailField]), hashEmail) : undefined,
-    phone: mapText(userProperty(user, 'phone'), hashPhone),
-    ttp: text(payload.ttp) ?? readCookie(payload.cookie, '_ttp')
+  const emailField = [chosenEmail, ...EMAIL_FIELDS.filter((f) => f !== chosenEmail)].find((f) => texts(own(user, f)))
+  const country = phoneCountry(settings)
+  return (
+    compact({
+      externalId: hashAll(userProperty(user, identifier), hashExternalId),
+      email: emailField ? hashAll(texts(own(user, emailField)), hashEmail) : undefined,
+      phone: hashAll(userProperty(user, 'phone'), (phone) => hashPhone(phone, country)),
+      firstName: mapText(text(own(user, 'firstname')), hashName),
+      lastName: mapText(text(own(user, 'lastname')), hashName),
+      zipCode: mapText(text(own(user, 'zipcode')), hashZip),
+      city: plainLower(own(user, 'city')),
+      state: plainLower(own(user, 'state')),
+      country: plainLower(own(user, 'country'))
+    }) ?? {}
+  )
+}
+
+function phoneCountry(settings: Settings): CountryCode | undefined {
+  const code = text(settings.defaultPhoneCountry)?.toUpperCase()
+  if (code === undefined) return undefined
+  if (!isSupportedCountry(code)) {
+    // Every national number would silently be left out: the setting is wrong, and the marketer must know.
+    throw new PayloadValidationError(
+      `Default Phone Country: "${code.slice(0, 16)}" is not a two-letter country code (ISO 3166, e.g. FR, DE, US).`
+    )
   }
+  return code
 }
 
 /** A user property, or its pre-hashed twin (`<prop>_sha256`), which Commanders Act may send instead. */
-function userProperty(user: Record<string, unknown>, name: string): string | undefined {
-  return text(user[name]) ?? text(user[`${name}_sha256`])
+function userProperty(user: Record<string, unknown>, name: string): string[] | undefined {
+  return texts(own(user, name)) ?? texts(own(user, `${name}_sha256`))
+}
+
+/**
+ * A property of an event's own, never one inherited: `{"__proto__": {"email": ...}}` in an event is data, and must
+ * not stand in for a missing property.
+ */
+function own<T = unknown>(object: unknown, key: string): T | undefined {
+  return object !== null && typeof object === 'object' && Object.hasOwn(object, key)
+    ? ((object as Record<string, unknown>)[key] as T)
+    : undefined
+}
+
+function contentIds(contents: TikTokContent[] | undefined): string[] | undefined {
+  const ids = contents?.flatMap((c) => (c.content_id === undefined ? [] : [c.content_id]))
+  return ids?.length ? ids : undefined
+}
+
+/** The marketer's own properties, as given; nothing empty. */
+function customProperties(raw: unknown): Record<string, unknown> | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined
+  const out: Record<string, unknown> = {}
+  let empty = true
+  for (const key of Object.keys(raw)) {
+    const v = (raw as Record<string, unknown>)[key]
+    if (v === undefined || v === null || v === '') continue
+    // defineProperty: a key such as `__proto__` stays a plain key.
+    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true })
+    empty = false
+  }
+  return empty ? undefined : out
 }
 
 function buildContents(payload: Payload): TikTokContent[] | undefined {
@@ -83,6 +296,7 @@ function buildContents(payload: Payload): TikTokContent[] | undefined {
     const content = compact({
       // TikTok rejects a numeric content_id (40002 Not a valid string).
       content_id: text(item.content_id),
+      brand: text(item.brand),
       content_type: contentType(item.content_type, `contents.${i}.content_type`) ?? 'product',
       content_name: text(item.content_name),
       content_category: text(item.content_category),
@@ -170,6 +384,26 @@ function text(raw: unknown): string | undefined {
   return trimmed || undefined
 }
 
+/** One value or several (a CRM may know several emails), each a non-empty trimmed string; undefined when none. */
+function texts(raw: unknown): string[] | undefined {
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => {
+    const t = text(v)
+    return t === undefined ? [] : [t]
+  })
+  return values.length ? values : undefined
+}
+
+function plainLower(raw: unknown): string | undefined {
+  return text(raw)?.toLowerCase()
+}
+
 function mapText(value: string | undefined, fn: (v: string) => string | undefined): string | undefined {
   return value === undefined ? undefined : fn(value)
+}
+
+/** Each value hashed, duplicates and unusable values (an unreadable phone) left out. */
+function hashAll(values: string[] | undefined, fn: (v: string) => string | undefined): string[] | undefined {
+  if (values === undefined) return undefined
+  const hashed = [...new Set(values.flatMap((v) => fn(v) ?? []))]
+  return hashed.length ? hashed : undefined
 }

@@ -25,17 +25,30 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
  * `code` behind an HTTP 200, unreadable replies, timeouts, resets) comes back as an actions-core error, so the
  * single path can throw it and the batch path can spread it over its events.
  */
-export async function post(request: RequestClient, url: string, body: Record<string, unknown>): Promise<Outcome> {
+/** What a request reports to, for error messages that name the right setting: the pixel, an app, an event set. */
+export interface Target {
+  noun: string
+  label: string
+}
+
+const PIXEL: Target = { noun: 'pixel', label: 'TikTok Pixel ID' }
+
+export async function post(
+  request: RequestClient,
+  url: string,
+  body: Record<string, unknown>,
+  target: Target = PIXEL
+): Promise<Outcome> {
   let response: ModifiedResponse
   try {
     response = await request(url, { method: 'POST', body: JSON.stringify(body), throwHttpErrors: false })
   } catch (err) {
     return { ok: false, error: networkError(err) }
   }
-  return readReply(response.status, response.data, response.content)
+  return readReply(response.status, response.data, response.content, target)
 }
 
-function readReply(status: number, data: unknown, content: string | undefined): Outcome {
+function readReply(status: number, data: unknown, content: string | undefined, target: Target): Outcome {
   if (status === 401 || status === 403) {
     return {
       ok: false,
@@ -68,17 +81,20 @@ function readReply(status: number, data: unknown, content: string | undefined): 
     }
   }
   if (reply.code === TIKTOK_CODES.ok) return { ok: true, reply }
-  return { ok: false, reply, error: codeError(reply) }
+  return { ok: false, reply, error: codeError(reply, target) }
 }
 
-function codeError(reply: TikTokReply): Error {
+function codeError(reply: TikTokReply, target: Target): Error {
   const said = `${reply.message ?? 'no message'} (TikTok code ${reply.code}, request_id ${reply.request_id ?? 'none'})`
   switch (reply.code) {
+    case TIKTOK_CODES.partialSuccess:
+      // Not a success: some events were refused. The batch path tells them apart when TikTok names them.
+      return new IntegrationError(`TikTok refused some events of the request: ${said}`, 'TIKTOK_20001', 400)
     case TIKTOK_CODES.tooManyRequests:
       return new RetryableError(`TikTok rate limit reached: ${said}. Retry later.`, 429)
     case TIKTOK_CODES.noPermission:
       return new InvalidAuthenticationError(
-        `TikTok says this access token has no permission on the pixel: ${said}. Check the TikTok Pixel ID setting, or give the token's app access to this pixel in TikTok Business Center.`
+        `TikTok says this access token has no permission on the ${target.noun}: ${said}. Check the ${target.label} setting, or give the token's app access to this ${target.noun} in TikTok Business Center.`
       )
     case TIKTOK_CODES.invalidToken:
       return new InvalidAuthenticationError(

@@ -9,33 +9,8 @@ export const PATHS = {
   eventTrack: `/open_api/${API_VERSION}/event/track/`
 } as const
 
-// TikTok's standard web events. Anything else is a custom event, which TikTok discards together with its data.
-// Purchase, Lead, ... were added in May 2025 as new names; the old names (CompletePayment, SubmitForm) keep working.
-export const STANDARD_WEB_EVENTS = [
-  'AddPaymentInfo',
-  'AddToCart',
-  'AddToWishlist',
-  'ApplicationApproval',
-  'ClickButton',
-  'CompletePayment',
-  'CompleteRegistration',
-  'Contact',
-  'CustomizeProduct',
-  'Download',
-  'FindLocation',
-  'InitiateCheckout',
-  'Lead',
-  'PlaceAnOrder',
-  'Purchase',
-  'Schedule',
-  'Search',
-  'StartTrial',
-  'SubmitApplication',
-  'SubmitForm',
-  'Subscribe',
-  'ViewContent'
-] as const
-export type StandardWebEvent = (typeof STANDARD_WEB_EVENTS)[number]
+// The standard web events, from the one table of event names per source.
+export { WEB_EVENTS as STANDARD_WEB_EVENTS, type WebEventName as StandardWebEvent } from './event-names'
 
 export const CONTENT_TYPES = ['product', 'product_group'] as const
 export type ContentType = (typeof CONTENT_TYPES)[number]
@@ -57,6 +32,8 @@ export const MAX_EVENTS_PER_REQUEST = 1000
 // TikTok answers HTTP 200 with one of these codes in the body.
 export const TIKTOK_CODES = {
   ok: 0,
+  /** Events API 2.0: some events of the request were refused, the others accepted. */
+  partialSuccess: 20001,
   noPermission: 40001,
   invalidParameter: 40002,
   tooManyRequests: 40100,

@@ -12,12 +12,13 @@ import {
 import type { Settings } from '../generated-types'
 import type { Payload } from '../reportWebEvent/generated-types'
 import { buildEvent } from './build-event'
+import { SOURCE_SETTINGS } from '../settings'
 import { post, type TikTokReply } from './client'
 import { TIKTOK_CODES } from './constants'
 import type { TikTokEvent } from './event-model'
-import { formatFor } from './formats'
+import { groupByRoute, routeOf, type Route } from './formats'
 
-// The two ways an event reaches TikTok. Both build the same TikTokEvent and let the chosen wire format serialise it.
+// The two ways an event reaches TikTok. Both build the same TikTokEvent and let its route's wire format serialise it.
 
 export interface Endpoint {
   /** Scheme and host TikTok is reached at: TikTok itself, or a stand-in such as the bundled emulator. */
@@ -33,8 +34,10 @@ export async function sendOne(
   settings: Settings,
   payload: Payload
 ): Promise<TikTokReply> {
-  const wire = formatFor(settings).single(buildEvent(payload, settings), settings)
-  const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body)
+  const event = buildEvent(payload, settings)
+  const { format, envelope } = routeOf(event, settings)
+  const wire = format.single(event, envelope)
+  const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body, SOURCE_SETTINGS[event.source])
   if (!outcome.ok) throw outcome.error
   return outcome.reply
 }
@@ -49,7 +52,11 @@ interface Pending {
 }
 
 /**
- * Sends many events in as few requests as the batch size allows and reports one result per payload, in order:
+ * Sends many events in as few requests as the batch size allows and reports one result per payload, in order.
+ * Events of different sources (web, app, offline, CRM) or formats never share a request: each group of one route is
+ * cut to the batch size and sent on its own. An invalid event gets its own validation error and does not hold the
+ * others back; an item TikTok blames gets TikTok's message; a failure of a whole request is given to every event it
+ * carried, and to no other.
  * an invalid event gets its own validation error and does not hold the others back; an item TikTok blames gets
  * TikTok's message; a failure of the whole request (rate limit, outage, auth) is given to every event it carried.
  */
@@ -60,7 +67,6 @@ export async function sendBatch(
   payloads: Payload[]
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
-  const format = formatFor(settings)
   const now = Date.now()
   const valid: Pending[] = []
   payloads.forEach((payload, index) => {
@@ -70,20 +76,23 @@ export async function sendBatch(
       results.setErrorResponseAtIndex(index, errorResult(err))
     }
   })
-  const size = batchSize(payloads[0]?.batch_size, format.maxBatchSize)
-  for (let start = 0; start < valid.length; start += size) {
-    await sendChunk(valid.slice(start, start + size))
+  for (const { route, items } of groupByRoute(valid, (p) => p.event, settings)) {
+    const size = batchSize(payloads[0]?.batch_size, route.format.maxBatchSize)
+    for (let start = 0; start < items.length; start += size) {
+      await sendChunk(route, items.slice(start, start + size))
+    }
   }
   return results
 
-  async function sendChunk(chunk: Pending[]): Promise<void> {
+  async function sendChunk({ format, envelope }: Route, chunk: Pending[]): Promise<void> {
+    const target = SOURCE_SETTINGS[envelope.source]
     let pending = chunk
     for (let round = 1; pending.length; round++) {
       const wire = format.batch(
         pending.map((p) => p.event),
-        settings
+        envelope
       )
-      const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body)
+      const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body, target)
       const sent = (i: number) => ({
         sent: wire.items[i] as JSONObject,
         body: (outcome.reply ?? {}) as unknown as JSONLikeObject
@@ -93,7 +102,11 @@ export async function sendBatch(
         return
       }
       const failure = errorResult(outcome.error)
-      const blamed = blamedItems(outcome.reply, pending.length)
+      if (outcome.reply?.code === TIKTOK_CODES.partialSuccess) {
+        settlePartial(pending, format.blamedItems(outcome.reply.message ?? ''), failure, sent)
+        return
+      }
+      const blamed = blamedItems(format.blamedItems, outcome.reply, pending.length)
       if (blamed.size === 0 || blamed.size === pending.length) {
         pending.forEach((p, i) => results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) }))
         return
@@ -115,9 +128,34 @@ export async function sendBatch(
     }
   }
 
-  function blamedItems(reply: TikTokReply | undefined, count: number): Set<number> {
+  /**
+   * 20001: TikTok kept the events it does not name. Those it names are refused with its message; when it names none,
+   * nobody knows which were kept, so all are worth another try (TikTok merges resent events by name and event_id).
+   */
+  function settlePartial(
+    pending: Pending[],
+    named: number[],
+    failure: ErrorResult,
+    sent: (i: number) => { sent: JSONObject; body: JSONLikeObject }
+  ): void {
+    const refused = new Set(named.filter((i) => i < pending.length))
+    const unknown = errorResult(
+      new RetryableError(`${failure.errormessage} TikTok did not say which; resending is safe.`, 500)
+    )
+    pending.forEach((p, i) => {
+      if (refused.has(i)) results.setErrorResponseAtIndex(p.index, { ...failure, ...sent(i) })
+      else if (refused.size) results.setSuccessResponseAtIndex(p.index, { status: 200, ...sent(i) })
+      else results.setErrorResponseAtIndex(p.index, { ...unknown, ...sent(i) })
+    })
+  }
+
+  function blamedItems(
+    blames: (message: string) => number[],
+    reply: TikTokReply | undefined,
+    count: number
+  ): Set<number> {
     if (reply?.code !== TIKTOK_CODES.invalidParameter || !reply.message) return new Set()
-    return new Set(format.blamedItems(reply.message).filter((i) => i < count))
+    return new Set(blames(reply.message).filter((i) => i < count))
   }
 }
 
