@@ -24,7 +24,9 @@ it('the embedding snippet of the README runs as written and sends the event', as
   process.env.TIKTOK_ACCESS_TOKEN = 'readme-token'
   process.env.TIKTOK_PIXEL_CODE = 'CREADMEPIXEL0001'
   try {
-    jest.isolateModules(() => require(file))
+    await jest.isolateModulesAsync(async () => {
+      await import(file)
+    })
     for (let i = 0; i < 100 && !log.mock.calls.length; i++) await new Promise((r) => setTimeout(r, 20))
     expect(scope.isDone()).toBe(true)
     expect(log).toHaveBeenCalled()
