@@ -165,6 +165,31 @@ describe('send', () => {
     expect(first + emulator.stats().acceptedEvents + notSent.length).toBe(3000)
   })
 
+  it('SIGTERM twice: the second one exits at once, without waiting for the requests in flight', async () => {
+    emulator = await startEmulator({
+      port: 0,
+      keepReceived: false,
+      script: ['ok', 'ok'],
+      rates: { slow: 1 },
+      slowMs: 20_000
+    })
+    const input = tempFile('events.ndjson', ndjson(events(300)))
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    const child = spawn('node', [cli, 'send', input, '--endpoint', emulator.url, '--failed-out', failedOut], { env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d))
+    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    await accepted(emulator, 50)
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    child.kill('SIGTERM')
+    while (!stderr.includes('SIGTERM')) await new Promise((r) => setTimeout(r, 20))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(143)
+    // The slow requests (20 s) were still in flight: a graceful stop would have waited for them and printed a summary.
+    expect(stdout).not.toMatch(/events:/)
+  })
+
   it('kill -9: --resume resends at most the in-flight window, and every event arrives', async () => {
     emulator = await startEmulator({ port: 0, keepReceived: false, rates: { slow: 1 }, slowMs: 20 })
     const input = tempFile('events.ndjson', ndjson(events(3000)))

@@ -342,18 +342,23 @@ describe('runner: choices', () => {
     const em = await emulate()
     const bodies: unknown[] = []
     const progress: number[] = []
+    const bytes: number[] = []
     const summary = await replay(asStream(ndjson(events(30))), {
       ...fast(em).options,
       dryRun: true,
       onDryRunBody: (b) => bodies.push(b),
       progressMs: 0,
-      onProgress: (p) => progress.push(p.settled)
+      onProgress: (p) => {
+        progress.push(p.settled)
+        bytes.push(p.bytesRead)
+      }
     })
     expect(summary).toMatchObject({ delivered: 30, requests: 0, dryRun: true })
     expect(em.stats().requests).toBe(0)
     expect(bodies[0]).toMatchObject({ event: 'AddPaymentInfo', event_id: 'evt-0' })
-    // Step by step, not 0 then 100%.
+    // Step by step, not 0 then 100%, and what was read so far as it reads.
     expect(new Set(progress).size).toBeGreaterThan(10)
+    expect(bytes.every((b) => b > 0)).toBe(true)
   })
 
   it('--require-consent sends only events holding the categories; the others are not sent, not failed', async () => {
