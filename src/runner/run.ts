@@ -119,7 +119,7 @@ export async function replay(input: InputSource, options: ReplayOptions): Promis
         // A refused token or pixel refuses every event after it: sending them all would only repeat the refusal.
         onFatal: (reason) => halt(`stopped early: ${reason}`),
         settle,
-        countRequest: () => settler.requests++
+        countRequests: (n) => (settler.requests += n)
       })
   const route = createRouter({
     settings: options.settings,

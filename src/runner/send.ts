@@ -31,7 +31,8 @@ export interface SendOptions {
   /** The token will refuse everything: stop the run. */
   onFatal: (reason: string) => void
   settle: (outcomes: EventOutcome[]) => void
-  countRequest: () => void
+  /** HTTP requests made. */
+  countRequests: (n: number) => void
 }
 
 export interface Sender {
@@ -169,7 +170,9 @@ export function createSender(options: SendOptions): Sender {
           requested
         }
       })
-      if (out.some((r) => r.requested)) options.countRequest()
+      // One batch may become several requests (one per route, resends without a blamed event): the framework's
+      // record of answers counts them; a request that got no answer (timeout, reset) still went out.
+      options.countRequests(destination.responses.length || (out.some((r) => r.requested) ? 1 : 0))
       return out
     } catch (err) {
       return chunk.map(() => thrown(err))
@@ -183,12 +186,14 @@ export function createSender(options: SendOptions): Sender {
     const settings = frameworkSettings(options.settings, r.subscription, r.subscription.mapping)
     try {
       await destination.onEvent(r.event, settings)
-      options.countRequest()
+      options.countRequests(Math.max(1, destination.responses.length))
       return { delivered: true, status: 200, requested: true, sent: sentBody(destination) }
     } catch (err) {
       const result = thrown(err)
-      if (destination.responses.length) options.countRequest()
-      return { ...result, requested: destination.responses.length > 0 }
+      // Refused before any request (validation) or sent and failed: a retryable failure means it went out.
+      const requested = destination.responses.length > 0 || result.errortype === 'RetryableError'
+      options.countRequests(destination.responses.length || (requested ? 1 : 0))
+      return { ...result, requested }
     } finally {
       destination.responses.length = 0
     }

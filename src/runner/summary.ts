@@ -19,7 +19,8 @@ export function formatSummary(summary: RunSummary): string {
       lines.push(`${''.padEnd(width)}    ${r.count} x ${r.status === 'not_sent' ? 'not sent: ' : ''}${r.reason}`)
     }
   }
-  const sources = Object.entries(summary.bySource)
+  const order = ['web', 'app', 'offline', 'crm', 'unknown']
+  const sources = Object.entries(summary.bySource).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
   if (sources.length) {
     lines.push(
       '',

@@ -267,6 +267,8 @@ describe('runner: one bad event never takes its neighbours down', () => {
     const total = Object.values(summary.bySource).reduce((n, c) => n + c.delivered + c.refused + c.notSent, 0)
     expect(total).toBe(summary.read)
     expect(summary.delivered).toBe(em.stats().acceptedEvents)
+    // A batch of mixed sources goes out as one request per source: each is counted.
+    expect(summary.requests).toBe(em.stats().requests)
     expect(formatSummary(summary)).toMatch(/By source: .*app \d+ delivered/)
   })
 
