@@ -1,4 +1,5 @@
 import { Tokenizer, TokenType } from '@streamparser/json'
+import { once } from 'events'
 import { createReadStream } from 'fs'
 import { createGunzip } from 'zlib'
 import type { Readable } from 'stream'
@@ -76,10 +77,15 @@ async function* decompressed(stream: Readable | NodeJS.ReadableStream, options: 
     void (async () => {
       try {
         gunzip.write(first.value)
-        for await (const chunk of source) if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r))
+        for await (const chunk of source) {
+          if (gunzip.destroyed) break
+          if (!gunzip.write(chunk)) await Promise.race([once(gunzip, 'drain'), once(gunzip, 'close')])
+        }
         gunzip.end()
       } catch (err) {
         gunzip.destroy(err as Error)
+      } finally {
+        await source.return(undefined)
       }
     })()
     try {
@@ -109,18 +115,23 @@ export async function* parseStream(chunks: AsyncIterable<Buffer>, signal?: Abort
     yield* head
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value
   }
-  if (!layout) layout = layoutOf(Buffer.concat(head), true)
-  if (!layout) return
-  if (layout === 'ndjson') {
-    let index = 0
-    for await (const { line, n } of splitLines(rest())) {
-      if (signal?.aborted) return
-      if (isBlank(line)) continue
-      yield fromBytes(index++, `line ${n}`, line)
+  try {
+    if (!layout) layout = layoutOf(Buffer.concat(head), true)
+    if (!layout) return
+    if (layout === 'ndjson') {
+      let index = 0
+      for await (const { line, n } of splitLines(rest())) {
+        if (signal?.aborted) return
+        if (isBlank(line)) continue
+        yield fromBytes(index++, `line ${n}`, line)
+      }
+      return
     }
-    return
+    yield* parseJsonText(rest(), signal)
+  } finally {
+    // Stopped early (interrupted, broken input): close the input rather than leave it open.
+    await iterator.return?.()
   }
-  yield* parseJsonText(rest(), signal)
 }
 
 /**

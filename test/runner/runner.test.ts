@@ -389,6 +389,16 @@ describe('runner: choices', () => {
     ])
   })
 
+  it('a damaged gzip input stops the run with a reason; the events before the damage are sent', async () => {
+    const em = await emulate()
+    const { gzipSync } = await import('zlib')
+    const whole = gzipSync(ndjson(events(2000)))
+    const summary = await replay(asStream(whole.subarray(0, Math.floor(whole.length / 2))), fast(em).options)
+    expect(summary.stopped).toMatch(/the gzip input is damaged/)
+    expect(summary.delivered).toBeGreaterThan(0)
+    expect(summary.delivered + summary.refused + summary.notSent).toBe(summary.read)
+  })
+
   it('streams: 10,000 events of a JSON array on one line, memory held by counters only', async () => {
     const em = await emulate({ keepReceived: false })
     const input = tempFile('big.json', JSON.stringify(events(10_000)))
