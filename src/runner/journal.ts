@@ -112,11 +112,6 @@ export class Journal {
     this.fd = -1
   }
 
-  /** Settled positions this run cannot account for yet (out of order): the window a crash would resend. */
-  get window(): number {
-    return this.above.size
-  }
-
   private mark(index: number): void {
     if (index < this.upTo) return
     if (index !== this.upTo) {

@@ -64,7 +64,6 @@ export interface RunSummary {
   /** Refused events written for replay, and where (absent when none were). */
   failedWritten: number
   failedFile?: string
-  journal?: string
 }
 
 export interface Progress {
@@ -124,9 +123,14 @@ export class Settler {
       fchmodSync(this.failedFd, 0o600)
       this.keptFromBefore = !!options.append && statSync(this.failedPath).size > 0
     }
-    this.journal = options.journal?.(() => {
-      if (this.failedFd !== undefined) fsyncSync(this.failedFd)
-    })
+    try {
+      this.journal = options.journal?.(() => {
+        if (this.failedFd !== undefined) fsyncSync(this.failedFd)
+      })
+    } catch (err) {
+      if (this.failedFd !== undefined) closeSync(this.failedFd)
+      throw err
+    }
   }
 
   isSettled(index: number): boolean {
@@ -222,8 +226,7 @@ export class Settler {
       reasons: [...this.reasons.values()].sort((a, b) => b.count - a.count),
       matchKeys,
       failedWritten: this.failedWritten,
-      failedFile,
-      journal: undefined
+      failedFile
     }
   }
 

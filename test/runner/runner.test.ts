@@ -389,6 +389,21 @@ describe('runner: choices', () => {
     ])
   })
 
+  it('--resume refuses a journal of another input, or none', async () => {
+    const em = await emulate()
+    const dir = tempDir()
+    const journal = path.join(dir, 'journal')
+    const failedOut = path.join(dir, 'failed.ndjson')
+    await replay(tempFile('a.ndjson', ndjson(events(3))), fast(em, { journal, failedOut }).options)
+    const other = tempFile('b.ndjson', ndjson(events(4)))
+    await expect(replay(other, fast(em, { journal, failedOut, resume: true }).options)).rejects.toThrow(
+      /journal of another input/
+    )
+    await expect(
+      replay(other, fast(em, { journal: path.join(dir, 'none'), failedOut, resume: true }).options)
+    ).rejects.toThrow(/there is no journal/)
+  })
+
   it('a damaged gzip input stops the run with a reason; the events before the damage are sent', async () => {
     const em = await emulate()
     const { gzipSync } = await import('zlib')
