@@ -3,6 +3,13 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from '
 import os from 'os'
 import path from 'path'
 import type { CommandersActEvent } from '../src/destinations/tiktok-commanders/commanders/event'
+import {
+  DEFAULT_ACCESS_TOKEN,
+  DEFAULT_APP_ID,
+  DEFAULT_CRM_EVENT_SET_ID,
+  DEFAULT_OFFLINE_EVENT_SET_ID,
+  DEFAULT_PIXEL_CODE
+} from '../src/emulator'
 
 // The replay row of `npm run bench`: BENCH_REPLAY_EVENTS (default 1,000,000) generated events written to an NDJSON
 // file, then `send` (the CLI, as a user runs it) to the standalone emulator in another process. Prints events/s and
@@ -13,16 +20,19 @@ const root = path.resolve(__dirname, '..')
 const bin = path.join(root, 'bin/tiktok-commanders.js')
 
 function sample(): CommandersActEvent[] {
-  return readFileSync(path.join(root, 'samples/commanders-act-events.ndjson'), 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as CommandersActEvent]
-      } catch {
-        return []
-      }
-    })
-    .filter((e) => !JSON.stringify(e).includes('"bad-'))
+  return (
+    readFileSync(path.join(root, 'samples/commanders-act-events.ndjson'), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as CommandersActEvent]
+        } catch {
+          return []
+        }
+      })
+      // The events the sample holds to be refused on purpose.
+      .filter((e) => !/"bad-|no-lead-id@/.test(JSON.stringify(e)))
+  )
 }
 
 async function generate(file: string): Promise<void> {
@@ -61,7 +71,15 @@ async function main() {
     'node',
     [bin, 'send', file, '--endpoint', `http://127.0.0.1:${port}`, '--failed-out', path.join(dir, 'failed.ndjson')],
     {
-      env: { ...process.env, TIKTOK_ACCESS_TOKEN: 'emulator-token', TIKTOK_PIXEL_CODE: 'CEMULATORPIXEL0001' },
+      // The sample holds web, app, offline and CRM events: each source reports to the emulator's id for it.
+      env: {
+        ...process.env,
+        TIKTOK_ACCESS_TOKEN: DEFAULT_ACCESS_TOKEN,
+        TIKTOK_PIXEL_CODE: DEFAULT_PIXEL_CODE,
+        TIKTOK_APP_ID: DEFAULT_APP_ID,
+        TIKTOK_OFFLINE_EVENT_SET_ID: DEFAULT_OFFLINE_EVENT_SET_ID,
+        TIKTOK_CRM_EVENT_SET_ID: DEFAULT_CRM_EVENT_SET_ID
+      },
       stdio: ['ignore', 'pipe', 'inherit']
     }
   )
@@ -78,7 +96,7 @@ async function main() {
   emulator.kill('SIGTERM')
   const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MiB`
   console.log(`\nReplay: ${N.toLocaleString('en')} events (${mb(statSync(file).size)} of NDJSON), send -> emulator`)
-  console.log(`  exit ${String(code)}, ${output.trim().split('\n').at(-1)}`)
+  console.log(`  exit ${String(code)}, ${output.split('\n').find((l) => / events: /.test(l))}`)
   console.log(`  ${Math.round(N / seconds).toLocaleString('en')} events/s over ${seconds.toFixed(1)} s`)
   console.log(`  peak RSS: send ${mb(senderPeak)}, emulator ${mb(emulatorPeak)}`)
   console.log(`  emulator: ${stats.events} events accepted, ${stats.duplicates} duplicates, ${stats.requests} requests`)
