@@ -63,7 +63,10 @@ interface Result {
 }
 
 export function createSender(options: SendOptions): Sender {
-  const destination = new Destination(createDestination(options.endpoint))
+  // One Destination per lane: the framework records each answer on its instance, and the count of requests and the
+  // body of a single send are read from that record, which lanes running at once must not share.
+  const definition = createDestination(options.endpoint)
+  const idle: Array<Destination<Settings>> = []
   const batchSize = boundedBatchSize(options.batchSize, 1000)
   const batches = (s: RunnerSubscription) => options.batching && s.mapping.enable_batching !== false
   const gathered = new Map<RunnerSubscription, { events: Routed[]; bytes: number }>()
@@ -73,7 +76,11 @@ export function createSender(options: SendOptions): Sender {
   async function dispatch(chunk: Routed[]): Promise<void> {
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight)
     if (options.stop.aborted) return notSent(chunk)
-    const lane: Promise<void> = deliver(chunk).finally(() => inFlight.delete(lane))
+    const destination = idle.pop() ?? new Destination(definition)
+    const lane: Promise<void> = deliver(destination, chunk).finally(() => {
+      idle.push(destination)
+      inFlight.delete(lane)
+    })
     inFlight.add(lane)
   }
 
@@ -81,12 +88,13 @@ export function createSender(options: SendOptions): Sender {
     options.settle(chunk.map((r) => outcome(r, { delivered: false, reason, requested: false }, 0, 'not_sent')))
   }
 
-  async function deliver(chunk: Routed[]): Promise<void> {
+  async function deliver(destination: Destination<Settings>, chunk: Routed[]): Promise<void> {
     let pending = chunk
     for (let attempt = 1; pending.length; attempt++) {
       await options.rate.take()
-      const results = await sendChunk(pending)
+      const results = await sendChunk(destination, pending)
       const retry: Routed[] = []
+      const lastFailure: Result[] = []
       const final: EventOutcome[] = []
       let rateLimited = false
       pending.forEach((r, i) => {
@@ -95,6 +103,7 @@ export function createSender(options: SendOptions): Sender {
         if (AUTH_REFUSED(result.status, result.errortype)) options.onFatal(result.reason ?? 'TikTok refused the token')
         if (!result.delivered && RETRYABLE(result.status) && attempt <= options.maxRetries && !options.stop.aborted) {
           retry.push(r)
+          lastFailure.push(result)
         } else {
           final.push(outcome(r, result, attempt, result.delivered ? 'delivered' : 'refused'))
         }
@@ -107,7 +116,12 @@ export function createSender(options: SendOptions): Sender {
         // Stopped while waiting to retry: their last failure is their outcome, and they are in the failed file.
         options.settle(
           pending.map((r, i) =>
-            outcome(r, { ...results[i], reason: `${results[i].reason} (not retried: stopped)` }, attempt, 'refused')
+            outcome(
+              r,
+              { ...lastFailure[i], reason: `${lastFailure[i].reason} (not retried: stopped)` },
+              attempt,
+              'refused'
+            )
           )
         )
         return
@@ -116,22 +130,31 @@ export function createSender(options: SendOptions): Sender {
   }
 
   /** One request for the chunk, split further where one event must not sink the others. */
-  async function sendChunk(chunk: Routed[]): Promise<Result[]> {
-    const results = batches(chunk[0].subscription) ? await sendBatch(chunk) : [await sendSingle(chunk[0])]
+  async function sendChunk(destination: Destination<Settings>, chunk: Routed[]): Promise<Result[]> {
+    const results = batches(chunk[0].subscription)
+      ? await sendBatch(destination, chunk)
+      : [await sendSingle(destination, chunk[0])]
     if (chunk.length === 1) return results
     // Something other than TikTok's answer sank the whole batch (a crash in the mapping on one hostile event), or
     // TikTok found the body too large: each event, or each half, goes alone, so the culprit is refused alone.
     const crashed = results.every((r) => !r.requested && r.errortype === 'THROWN')
     const tooLarge = results.some((r) => r.status === 413)
-    if (crashed) return (await Promise.all(chunk.map((r) => sendChunk([r])))).flat()
+    if (crashed) {
+      const alone: Result[] = []
+      for (const r of chunk) alone.push(...(await sendChunk(destination, [r])))
+      return alone
+    }
     if (tooLarge) {
       const half = Math.ceil(chunk.length / 2)
-      return [...(await sendChunk(chunk.slice(0, half))), ...(await sendChunk(chunk.slice(half)))]
+      return [
+        ...(await sendChunk(destination, chunk.slice(0, half))),
+        ...(await sendChunk(destination, chunk.slice(half)))
+      ]
     }
     return results
   }
 
-  async function sendBatch(chunk: Routed[]): Promise<Result[]> {
+  async function sendBatch(destination: Destination<Settings>, chunk: Routed[]): Promise<Result[]> {
     const { subscription } = chunk[0]
     const settings = frameworkSettings(options.settings, subscription, {
       ...subscription.mapping,
@@ -182,7 +205,7 @@ export function createSender(options: SendOptions): Sender {
     }
   }
 
-  async function sendSingle(r: Routed): Promise<Result> {
+  async function sendSingle(destination: Destination<Settings>, r: Routed): Promise<Result> {
     const settings = frameworkSettings(options.settings, r.subscription, r.subscription.mapping)
     try {
       await destination.onEvent(r.event, settings)

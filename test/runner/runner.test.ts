@@ -184,6 +184,13 @@ describe('runner: failures end with a reason, in a file that replays', () => {
     expect(em.stats().requests).toBe(0)
   })
 
+  it('counts every request, with several in flight at once', async () => {
+    const em = await emulate({ keepReceived: false })
+    const summary = await replay(asStream(ndjson(events(600))), fast(em, { batchSize: 10, concurrency: 4 }).options)
+    expect(summary.delivered).toBe(600)
+    expect(summary.requests).toBe(em.stats().requests)
+  })
+
   it('names the field of a value TikTok cannot read ("12,50")', async () => {
     const em = await emulate()
     const event = simpleEvent('purchase', 'v1', 'comma')
