@@ -268,8 +268,10 @@ async function emulator(args: string[]): Promise<number> {
   process.stdout.write(
     `TikTok Events API emulator listening on ${server.url}\n` +
       `Access-Token: ${DEFAULT_ACCESS_TOKEN}  pixel code: ${DEFAULT_PIXEL_CODE}\n` +
+      `What arrived: GET ${server.url}/emulator/stats (counters), ${server.url}/emulator/requests?limit=10 (bodies)\n` +
       `Try: tiktok-commanders send samples/commanders-act-events.ndjson --endpoint ${server.url} ` +
-      `--access-token ${DEFAULT_ACCESS_TOKEN} --pixel-code ${DEFAULT_PIXEL_CODE}\n`
+      `--access-token ${DEFAULT_ACCESS_TOKEN} --pixel-code ${DEFAULT_PIXEL_CODE} --app-id ${DEFAULT_APP_ID} ` +
+      `--offline-event-set-id ${DEFAULT_OFFLINE_EVENT_SET_ID} --crm-event-set-id ${DEFAULT_CRM_EVENT_SET_ID}\n`
   )
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
