@@ -314,6 +314,8 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
 
   function accept(route: Route, body: Record<string, unknown>): void {
     const events = eventsOf(route, body)
+    // Events API 2.0 names the source once for the whole request; the pixel routes are web only.
+    const source = route === 'eventTrack' && typeof body.event_source === 'string' ? body.event_source : 'web'
     for (const event of events) {
       // Without an event_id TikTok has nothing to deduplicate on.
       if (event.eventId !== undefined) {
@@ -327,7 +329,6 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
           if (seenEvents.size > dedupWindow) seenEvents.delete(seenEvents.values().next().value as number)
         }
       }
-      const source = typeof event.body.event_source === 'string' ? event.body.event_source : 'web'
       bySource.set(source, (bySource.get(source) ?? 0) + 1)
       if (receivedCap > 0) {
         received.push(event)

@@ -274,6 +274,8 @@ describe('runner: one bad event never takes its neighbours down', () => {
     const total = Object.values(summary.bySource).reduce((n, c) => n + c.delivered + c.refused + c.notSent, 0)
     expect(total).toBe(summary.read)
     expect(summary.delivered).toBe(em.stats().acceptedEvents)
+    // The emulator tells the sources apart too.
+    expect(Object.keys(em.statsJson().bySource).sort()).toEqual(['app', 'crm', 'offline', 'web'])
     // A batch of mixed sources goes out as one request per source: each is counted.
     expect(summary.requests).toBe(em.stats().requests)
     expect(formatSummary(summary)).toMatch(/By source: .*app \d+ delivered/)
