@@ -9,6 +9,8 @@ export {
   type Emulator,
   type EmulatorOptions,
   type EmulatorStats,
+  type EmulatorStatsJson,
+  type RecentRequest,
   type Fault,
   type ReceivedEvent,
   type RequestRecord,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { PATHS, TIKTOK_CODES } from '../destinations/tiktok-commanders/tiktok/constants'
@@ -43,8 +43,15 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   port?: number
   /** Default 127.0.0.1. */
   host?: string
-  /** Default true; false keeps only counters (and the capped request log), for benchmarks. */
-  keepReceived?: boolean
+  /**
+   * Default true: every received event (tests). false keeps only counters and the bounded windows (the standalone
+   * emulator, benchmarks); a number keeps that many of the latest events.
+   */
+  keepReceived?: boolean | number
+  /** How many of the latest API requests keep their body for `GET /emulator/requests`. Default 100. */
+  recentRequests?: number
+  /** How many distinct (pixel, event, event_id) keys duplicates are counted against. Default 1,000,000. */
+  dedupWindow?: number
   /** Request bodies above this size are answered 413 without being parsed. Default 10 MiB. */
   maxBodyBytes?: number
 }
@@ -81,6 +88,21 @@ export interface EmulatorStats {
   duplicates: number
 }
 
+/** `GET /emulator/stats`: the counters, plus accepted events per source and requests per TikTok code. */
+export interface EmulatorStatsJson extends EmulatorStats {
+  /** Accepted events. */
+  events: number
+  bySource: Record<string, number>
+  /** Requests per business code of the reply (`http_<status>` when the reply had none). */
+  byCode: Record<string, number>
+}
+
+/** One of the latest API requests, as `GET /emulator/requests` lists them (never its headers: they hold the token). */
+export interface RecentRequest extends RequestRecord {
+  at: string
+  body?: unknown
+}
+
 export interface Emulator {
   readonly url: string
   readonly port: number
@@ -92,6 +114,10 @@ export interface Emulator {
   duplicates(): number
   /** Totals since start (or the last reset), kept even when keepReceived is false. */
   stats(): EmulatorStats
+  /** What `GET /emulator/stats` serves. */
+  statsJson(): EmulatorStatsJson
+  /** The latest requests with their bodies, newest first (`GET /emulator/requests?limit=N`). */
+  recent(limit?: number): RecentRequest[]
   /** Clears received events, the request log and the counters; restarts the script and the PRNG. */
   reset(): void
   /** Closes the server and every open socket, keep-alive ones included. */
@@ -232,12 +258,19 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
   const slowMs = options.slowMs ?? 2000
   const now = options.now ?? Date.now
   const keepReceived = options.keepReceived ?? true
+  const receivedCap = keepReceived === true ? Infinity : keepReceived === false ? 0 : keepReceived
+  const recentCap = options.recentRequests ?? 100
+  const dedupWindow = options.dedupWindow ?? 1_000_000
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const host = options.host ?? '127.0.0.1'
 
   const received: ReceivedEvent[] = []
   const requests: RequestRecord[] = []
-  const seenEvents = new Set<string>()
+  // 48 bits of an MD5 of each key: a number, not a string, per event, and bounded to the latest dedupWindow keys.
+  const seenEvents = new Set<number>()
+  const bySource = new Map<string, number>()
+  const byCode = new Map<string, number>()
+  let recentRing: RecentRequest[] = []
   const stats: EmulatorStats = {
     requests: 0,
     acceptedRequests: 0,
@@ -267,22 +300,40 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
     return 'ok'
   }
 
-  function record(entry: RequestRecord): void {
+  function record(entry: RequestRecord, body?: unknown): void {
     stats.requests++
     requests.push(entry)
     if (requests.length > REQUEST_LOG_CAP) requests.shift()
+    const code = entry.code !== undefined ? String(entry.code) : `http_${entry.status}`
+    byCode.set(code, (byCode.get(code) ?? 0) + 1)
+    if (recentCap > 0 && entry.fault !== undefined) {
+      recentRing.push({ ...entry, at: new Date().toISOString(), body })
+      if (recentRing.length > recentCap * 2) recentRing = recentRing.slice(-recentCap)
+    }
   }
 
   function accept(route: Route, body: Record<string, unknown>): void {
     const events = eventsOf(route, body)
+    // Events API 2.0 names the source once for the whole request; the pixel routes are web only.
+    const source = route === 'eventTrack' && typeof body.event_source === 'string' ? body.event_source : 'web'
     for (const event of events) {
       // Without an event_id TikTok has nothing to deduplicate on.
       if (event.eventId !== undefined) {
-        const key = JSON.stringify([event.pixelCode, event.event, event.eventId])
+        const key = createHash('md5')
+          .update(JSON.stringify([event.pixelCode, event.event, event.eventId]))
+          .digest()
+          .readUIntBE(0, 6)
         if (seenEvents.has(key)) stats.duplicates++
-        else seenEvents.add(key)
+        else {
+          seenEvents.add(key)
+          if (seenEvents.size > dedupWindow) seenEvents.delete(seenEvents.values().next().value as number)
+        }
       }
-      if (keepReceived) received.push(event)
+      bySource.set(source, (bySource.get(source) ?? 0) + 1)
+      if (receivedCap > 0) {
+        received.push(event)
+        if (received.length > receivedCap) received.shift()
+      }
     }
     stats.acceptedRequests++
     stats.acceptedEvents += events.length
@@ -317,10 +368,16 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
   }
 
   // Sends a fault reply, or returns false for the faults that answer normally ('ok', 'slow').
-  function replyWithFault(res: http.ServerResponse, path: string, fault: Fault | 'ok', events: number): boolean {
+  function replyWithFault(
+    res: http.ServerResponse,
+    path: string,
+    fault: Fault | 'ok',
+    events: number,
+    body: unknown
+  ): boolean {
     const log = (status: number, code?: number, message?: string): void => {
       stats.faultedRequests++
-      record({ path, status, code, message, events, fault })
+      record({ path, status, code, message, events, fault }, body)
     }
     switch (fault) {
       case 'rate_limit': {
@@ -355,8 +412,15 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0]
+    const [path, query] = (req.url ?? '/').split('?')
     const route = req.method === 'POST' ? ROUTES.get(path) : undefined
+    if (req.method === 'GET' && (path === '/emulator/stats' || path === '/emulator/requests')) {
+      await readBody(req, 0)
+      const limit = Number(new URLSearchParams(query ?? '').get('limit') ?? recentCap)
+      const value = path === '/emulator/stats' ? statsJson() : recent(Number.isInteger(limit) ? limit : recentCap)
+      sendRaw(res, 200, 'application/json', JSON.stringify(value))
+      return
+    }
     if (!route) {
       // Unknown routes are not TikTok's API: they neither consume a script entry nor get faults.
       await readBody(req, 0)
@@ -377,7 +441,8 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
     if (body.kind === 'aborted') return
     const parsed = body.kind === 'ok' ? parseJson(body.bytes) : ({ ok: false } as const)
     const events = parsed.ok ? countEvents(route, parsed.value) : 0
-    if (replyWithFault(res, path, fault, events)) return
+    const seen = parsed.ok ? parsed.value : undefined
+    if (replyWithFault(res, path, fault, events, seen)) return
     if (fault === 'slow') {
       await delay(slowMs)
       if (closing) return
@@ -386,7 +451,7 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
     const refuse = (status: number, code: number, message: string): void => {
       stats.rejectedRequests++
       sendJson(res, status, code, message)
-      record({ path, status, code, message, events, fault })
+      record({ path, status, code, message, events, fault }, seen)
     }
     const token = req.headers['access-token']
     if (typeof token !== 'string' || !accessTokens.has(token)) {
@@ -419,7 +484,20 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
     }
     accept(route, value)
     sendJson(res, 200, TIKTOK_CODES.ok, 'OK')
-    record({ path, status: 200, code: TIKTOK_CODES.ok, message: 'OK', events, fault })
+    record({ path, status: 200, code: TIKTOK_CODES.ok, message: 'OK', events, fault }, seen)
+  }
+
+  function statsJson(): EmulatorStatsJson {
+    return {
+      ...stats,
+      events: stats.acceptedEvents,
+      bySource: Object.fromEntries(bySource),
+      byCode: Object.fromEntries(byCode)
+    }
+  }
+
+  function recent(limit = recentCap): RecentRequest[] {
+    return recentRing.slice(-Math.max(0, Math.min(limit, recentCap))).reverse()
   }
 
   const server = http.createServer((req, res) => {
@@ -446,11 +524,16 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
         requests,
         duplicates: () => stats.duplicates,
         stats: () => ({ ...stats }),
+        statsJson,
+        recent,
         reset() {
           // In place, so references callers already hold see the reset.
           received.length = 0
           requests.length = 0
           seenEvents.clear()
+          bySource.clear()
+          byCode.clear()
+          recentRing = []
           for (const key of Object.keys(stats) as Array<keyof EmulatorStats>) stats[key] = 0
           scriptPosition = 0
           random = seededRandom(seed)

@@ -1,303 +1,173 @@
-import { Destination, type JSONObject, type SegmentEvent } from '@segment/actions-core'
-import { createDestination } from '../destinations/tiktok-commanders'
-import { toFrameworkEvent, type CommandersActEvent } from '../destinations/tiktok-commanders/commanders/event'
+import type { JSONObject } from '@segment/actions-core'
+import { statSync } from 'fs'
+import path from 'path'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
-import { previewEvent } from '../destinations/tiktok-commanders/preview'
 import { TIKTOK_BASE_URL } from '../destinations/tiktok-commanders/tiktok/constants'
-import { batchSize as boundedBatchSize, type Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
-import type { InputRecord } from './read-events'
+import type { Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
+import { Journal } from './journal'
+import { RateLimiter, TIKTOK_MAX_RPS } from './rate'
+import { InputError, readEvents, type InputSource } from './read-events'
+import { createRouter, MAX_EVENT_BYTES } from './route'
+import { createDryRun, createSender, MAX_BATCH_BYTES } from './send'
+import { Settler, type EventOutcome, type Progress, type RunSummary } from './settle'
 import { presetSubscriptions, type RunnerSubscription } from './subscriptions'
 
-// Replays Commanders Act events through the real framework runtime: a `Destination` built from the definition,
-// fed subscriptions as a CDP would, batch by batch. Whatever cannot be delivered ends with its reason; retryable
-// failures are retried with exponential back-off first. Every input record ends as exactly one outcome.
+// Replays Commanders Act events through the real framework runtime, as a pipeline of streams:
+// read (read-events.ts) -> route (route.ts) -> send, bounded in flight (send.ts) -> settle: counters, failed-events
+// file, journal (settle.ts, journal.ts). Memory holds the events in flight, never the input or the outcomes.
 
-export interface RunOptions {
+export interface ReplayOptions {
   settings: Settings
   endpoint?: Endpoint
+  /** Default: the destination's presets. */
   subscriptions?: RunnerSubscription[]
-  /**
-   * Send with performBatch (default) or one request per event with perform. A subscription whose mapping turns
-   * `enable_batching` off is always sent one by one, as a CDP honours that field.
-   */
+  /** performBatch (default) or one request per event. */
   batching?: boolean
+  /** Events a request (default 50, at most 1,000). */
   batchSize?: number
-  /** Requests in flight at once. */
+  /** Requests in flight at once (default 4). */
   concurrency?: number
-  /** Further attempts after the first for a retryable failure. */
+  /** Further attempts after the first for a retryable failure (default 5). */
   maxRetries?: number
-  /** First back-off delay; it doubles on each retry, with jitter, up to maxBackoffMs. */
+  /** First back-off delay (default 500 ms); it doubles on each retry, with jitter, up to maxBackoffMs (30 s). */
   backoffMs?: number
   maxBackoffMs?: number
-  /** Build every TikTok body, send nothing. */
+  /** Requests a second at most (default 1,000, TikTok's limit per token); halved on each rate-limit answer. */
+  maxRps?: number
+  /** Consent categories an event must hold to be sent; the others are counted as not sent. */
+  requireConsent?: string[]
+  /** Build every TikTok body, send nothing (no files written). */
   dryRun?: boolean
-  /** Keep each delivered event as sent in its outcome (always kept in a dry run); off, a long replay stays small. */
-  keepSent?: boolean
-  onProgress?: (done: number, total: number) => void
+  /** Called with each body a dry run builds. */
+  onDryRunBody?: (body: JSONObject) => void
+  /** Where refused events go, replayable by `send`; none when absent. Created 0600. */
+  failedOut?: string
+  /** The journal `resume` reads; none when absent. */
+  journal?: string
+  /** Skip what the journal says is settled, and add to the failed-events file. */
+  resume?: boolean
+  /** How often the journal and the failed-events file are made durable (default 1 s). */
+  checkpointMs?: number
+  /** Aborting stops reading; what is in flight finishes, the rest settles as not sent, and the summary returns. */
+  signal?: AbortSignal
+  /** Throttled to one call per `progressMs` (default 100 ms), plus a last one. */
+  onProgress?: (progress: Progress) => void
+  progressMs?: number
+  /** Each event's outcome as it settles (nothing keeps them otherwise). */
+  onSettled?: (outcome: EventOutcome) => void
+  maxEventBytes?: number
+  maxBatchBytes?: number
 }
 
-export interface EventOutcome {
-  /** Position in the input. */
-  index: number
-  /** The TikTok event it was mapped to, or why it could not be. */
-  tiktokEvent: string
-  eventId?: string
-  delivered: boolean
-  attempts: number
-  status?: number
-  reason?: string
-  /** The event as TikTok received it (or, in a dry run, would receive it). */
-  sent?: JSONObject
-  /** The input record, kept for failures so they can be written out and replayed. */
-  input?: unknown
-}
+export type { EventOutcome, Progress, RunSummary }
 
-export interface RunReport {
-  total: number
-  delivered: number
-  failed: number
-  requests: number
-  dryRun: boolean
-  outcomes: EventOutcome[]
-}
-
-const RETRYABLE_STATUS = (status: number | undefined) =>
-  status !== undefined && (status === 408 || status === 429 || status >= 500)
-
-interface Routed {
-  index: number
-  input: unknown
-  event: SegmentEvent
-  subscription: RunnerSubscription
-  tiktokEvent: string
-  eventId?: string
-}
-
-export async function runEvents(records: InputRecord[], options: RunOptions): Promise<RunReport> {
-  const route = router(options.subscriptions ?? presetSubscriptions())
-  const outcomes: EventOutcome[] = new Array(records.length)
-  const routed: Routed[] = []
-  for (const record of records) {
-    if (record.error !== undefined) {
-      outcomes[record.index] = failure(record.index, '(unreadable)', record.error, 0, record.raw)
-      continue
-    }
-    const event = toFrameworkEvent(record.event as CommandersActEvent)
-    const subscription = route(event)
-    if (!subscription) {
-      const name = JSON.stringify(event.event ?? null)
-      outcomes[record.index] = failure(
-        record.index,
-        '(no preset)',
-        `no subscription matches event_name ${name}`,
-        0,
-        record.event
-      )
-      continue
-    }
-    routed.push({
-      index: record.index,
-      input: record.event,
-      event,
-      subscription,
-      tiktokEvent: mappedEventName(subscription),
-      eventId: eventIdOf(record.event as CommandersActEvent)
-    })
-  }
-
-  let done = records.length - routed.length
-  const report = () => options.onProgress?.(done, records.length)
-  report()
-  const finish = (outcome: EventOutcome) => {
-    outcomes[outcome.index] = outcome
-    done++
-  }
-
-  let requests = 0
-  if (options.dryRun) {
-    for (const r of routed) finish(dryRun(r, options.settings))
-  } else {
-    requests = await deliver(routed, options, finish, report)
-  }
-  report()
-  const delivered = outcomes.filter((o) => o.delivered).length
-  return {
-    total: records.length,
-    delivered,
-    failed: records.length - delivered,
-    requests,
-    dryRun: !!options.dryRun,
-    outcomes
-  }
-}
-
-async function deliver(
-  routed: Routed[],
-  options: RunOptions,
-  finish: (o: EventOutcome) => void,
-  report: () => void
-): Promise<number> {
-  const destination = new Destination(createDestination(options.endpoint ?? { baseUrl: TIKTOK_BASE_URL }))
-  const batchSize = boundedBatchSize(options.batchSize, 1000)
-  const batches = (s: RunnerSubscription) => (options.batching ?? true) && s.mapping.enable_batching !== false
-  const maxRetries = options.maxRetries ?? 5
-  const attempts = new Map<number, number>()
-  let requests = 0
-  let pending = routed
-  for (let round = 0; pending.length; round++) {
-    if (round > 0) await sleep(backoff(round, options))
-    const retry: Routed[] = []
-    const jobs = chunksBySubscription(pending, (s) => (batches(s) ? batchSize : 1))
-    await pool(jobs, options.concurrency ?? 4, async (chunk) => {
-      const results = batches(chunk[0].subscription)
-        ? await sendBatch(destination, chunk, options, batchSize)
-        : await sendSingle(destination, chunk[0], options)
-      requests++
-      // The framework keeps every response it sees; a long replay must not.
-      destination.responses.length = 0
-      chunk.forEach((r, i) => {
-        const result = results[i]
-        const attempt = (attempts.get(r.index) ?? 0) + 1
-        attempts.set(r.index, attempt)
-        if (!result.delivered && RETRYABLE_STATUS(result.status) && attempt <= maxRetries) {
-          retry.push(r)
-          return
-        }
-        finish({
-          index: r.index,
-          tiktokEvent: r.tiktokEvent,
-          eventId: r.eventId,
-          attempts: attempt,
-          ...result,
-          sent: options.keepSent ? result.sent : undefined,
-          input: result.delivered ? undefined : r.input
-        })
-      })
-      report()
-    })
-    pending = retry
-  }
-  return requests
-}
-
-type SendResult = Pick<EventOutcome, 'delivered' | 'status' | 'reason' | 'sent'>
-
-async function sendBatch(
-  destination: Destination<Settings>,
-  chunk: Routed[],
-  options: RunOptions,
-  size: number
-): Promise<SendResult[]> {
-  const { subscription } = chunk[0]
-  const settings = frameworkSettings(options.settings, subscription, { ...subscription.mapping, batch_size: size })
-  try {
-    const [result] = await destination.onBatch(
-      chunk.map((r) => r.event),
-      settings
-    )
-    const statuses = result?.multistatus ?? []
-    return chunk.map((_, i) => {
-      const node = statuses[i]
-      if (!node) return { delivered: false, status: 500, reason: 'the framework returned no result for this event' }
-      if ('errormessage' in node) return { delivered: false, status: node.status, reason: node.errormessage }
-      return { delivered: node.status >= 200 && node.status < 300, status: node.status, sent: node.sent as JSONObject }
-    })
-  } catch (err) {
-    return chunk.map(() => thrown(err))
-  }
-}
-
-async function sendSingle(destination: Destination<Settings>, r: Routed, options: RunOptions): Promise<SendResult[]> {
-  const settings = frameworkSettings(options.settings, r.subscription, r.subscription.mapping)
-  try {
-    await destination.onEvent(r.event, settings)
-    return [{ delivered: true, status: 200 }]
-  } catch (err) {
-    return [thrown(err)]
-  }
-}
-
-/** Settings as a CDP hands them to the framework: the destination's, plus the one subscription to run. */
-function frameworkSettings(settings: Settings, subscription: RunnerSubscription, mapping: JSONObject): JSONObject {
-  const { subscribe, partnerAction } = subscription
-  return { ...settings, subscription: { subscribe, partnerAction, mapping } } as unknown as JSONObject
-}
-
-/** What the framework threw, as the outcome of every event it was given (status 400 when it carries none). */
-function thrown(err: unknown): SendResult {
-  const e = err as { status?: number; message?: string }
-  return { delivered: false, status: e.status ?? 400, reason: e.message ?? String(err) }
-}
-
-/** The TikTok body one event would get, built by the same mapping, validation and builder as a real send. */
-function dryRun(r: Routed, settings: Settings): EventOutcome {
-  const base = { index: r.index, tiktokEvent: r.tiktokEvent, eventId: r.eventId, attempts: 0 }
-  try {
-    const { request } = previewEvent(r.subscription.mapping, r.event, settings)
-    return { ...base, delivered: true, sent: request.body as JSONObject }
-  } catch (err) {
-    return { ...base, delivered: false, status: 400, reason: (err as Error).message, input: r.input }
-  }
-}
-
-function failure(index: number, tiktokEvent: string, reason: string, attempts: number, input: unknown): EventOutcome {
-  return { index, tiktokEvent, delivered: false, attempts, status: 400, reason, input }
-}
-
-function mappedEventName(subscription: RunnerSubscription): string {
-  const event = subscription.mapping.event
-  return typeof event === 'string' ? event : subscription.name
-}
-
-function eventIdOf(e: CommandersActEvent): string | undefined {
-  const id = (e.properties?.id ?? (e.context as { event_id?: unknown } | undefined)?.event_id) as unknown
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined
-}
-
-/**
- * The subscription an event goes to: the first that matches, as a CDP decides. When every subscription is a plain
- * `event = "name"` (the presets are), that is a lookup by name instead of trying each one in turn.
- */
-function router(subscriptions: RunnerSubscription[]): (event: SegmentEvent) => RunnerSubscription | undefined {
-  const byName = new Map<string, RunnerSubscription>()
-  for (const s of subscriptions) {
-    const name = /^event = "([^"\\]*)"$/.exec(s.subscribe)?.[1]
-    if (name === undefined) return (event) => subscriptions.find((sub) => sub.matches(event))
-    if (!byName.has(name)) byName.set(name, s)
-  }
-  return (event) => (typeof event.event === 'string' ? byName.get(event.event) : undefined)
-}
-
-/** Events grouped by subscription, then cut to the batch size, so each request is as full as it can be. */
-function chunksBySubscription(routed: Routed[], sizeOf: (s: RunnerSubscription) => number): Routed[][] {
-  const groups = new Map<RunnerSubscription, Routed[]>()
-  for (const r of routed) {
-    const group = groups.get(r.subscription)
-    if (group) group.push(r)
-    else groups.set(r.subscription, [r])
-  }
-  const chunks: Routed[][] = []
-  for (const [subscription, group] of groups) {
-    const size = sizeOf(subscription)
-    for (let i = 0; i < group.length; i += size) chunks.push(group.slice(i, i + size))
-  }
-  return chunks
-}
-
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) await work(items[next++])
+/** Replays an input (a file path, `-` for stdin, or a stream) and returns the summary; rejects only on a usage error. */
+export async function replay(input: InputSource, options: ReplayOptions): Promise<RunSummary> {
+  const dryRun = !!options.dryRun
+  const file = typeof input === 'string' && input !== '-' ? path.resolve(input) : undefined
+  const bytesTotal = file ? statSync(file).size : undefined
+  const failedOut = options.failedOut ? path.resolve(options.failedOut) : undefined
+  const settler = new Settler({
+    dryRun,
+    failedOut,
+    append: options.resume,
+    replacesInput: !!file && !!failedOut && sameFile(file, failedOut),
+    journal:
+      options.journal && !dryRun
+        ? (beforeCheckpoint) =>
+            Journal.open(
+              options.journal as string,
+              { name: file ?? '(stream)', bytes: bytesTotal },
+              {
+                resume: !!options.resume,
+                checkpointMs: options.checkpointMs,
+                beforeCheckpoint
+              }
+            )
+        : undefined,
+    onSettled: options.onSettled,
+    onProgress: options.onProgress,
+    progressMs: options.progressMs
   })
-  await Promise.all(lanes)
+  settler.bytesTotal = bytesTotal
+
+  const stop = new AbortController()
+  const halt = (reason: string) => {
+    if (stop.signal.aborted) return
+    settler.stopped = reason
+    stop.abort(reason)
+  }
+  const onAbort = () => halt(String(options.signal?.reason ?? 'interrupted'))
+  if (options.signal?.aborted) onAbort()
+  options.signal?.addEventListener('abort', onAbort)
+
+  const settle = (outcomes: EventOutcome[]) => settler.settle(outcomes)
+  const sender = dryRun
+    ? createDryRun(settle, options.onDryRunBody ?? (() => {}))
+    : createSender({
+        settings: options.settings,
+        endpoint: options.endpoint ?? { baseUrl: TIKTOK_BASE_URL },
+        batching: options.batching ?? true,
+        batchSize: options.batchSize,
+        maxBatchBytes: options.maxBatchBytes ?? MAX_BATCH_BYTES,
+        concurrency: options.concurrency ?? 4,
+        maxRetries: options.maxRetries ?? 5,
+        backoffMs: options.backoffMs ?? 500,
+        maxBackoffMs: options.maxBackoffMs ?? 30_000,
+        rate: new RateLimiter(options.maxRps ?? TIKTOK_MAX_RPS),
+        stop: stop.signal,
+        // A refused token or pixel refuses every event after it: sending them all would only repeat the refusal.
+        onFatal: (reason) => halt(`stopped early: ${reason}`),
+        settle,
+        countRequests: (n) => (settler.requests += n)
+      })
+  const route = createRouter({
+    settings: options.settings,
+    subscriptions: options.subscriptions ?? presetSubscriptions(),
+    requireConsent: options.requireConsent,
+    maxEventBytes: options.maxEventBytes ?? MAX_EVENT_BYTES
+  })
+
+  let completed = false
+  try {
+    const records = readEvents(input, {
+      signal: stop.signal,
+      onBytes: (bytes) => {
+        settler.bytesRead = bytes
+      }
+    })
+    for await (const record of records) {
+      settler.read++
+      if (settler.isSettled(record.index)) {
+        settler.skip(record.index)
+        continue
+      }
+      const routed = createRouterResult(route(record))
+      if (routed.settled) settle([routed.settled])
+      else await sender.accept(routed.event)
+      if (stop.signal.aborted) break
+    }
+    completed = !stop.signal.aborted
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err
+    halt(`the input cannot be read further: ${err.message}`)
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort)
+    await sender.finish()
+  }
+  return settler.close(completed)
 }
 
-function backoff(round: number, options: RunOptions): number {
-  const base = options.backoffMs ?? 500
-  const max = options.maxBackoffMs ?? 30_000
-  const delay = Math.min(max, base * 2 ** (round - 1))
-  // Jitter keeps many runners that failed together from retrying together.
-  return delay / 2 + Math.random() * (delay / 2)
+function createRouterResult(result: ReturnType<ReturnType<typeof createRouter>>) {
+  return 'subscription' in result ? { event: result } : { settled: result }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a)
+    const y = statSync(b)
+    return x.dev === y.dev && x.ino === y.ino
+  } catch {
+    return false
+  }
+}

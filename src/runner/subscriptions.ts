@@ -37,16 +37,25 @@ export function subscriptionsFromFile(json: unknown): RunnerSubscription[] {
   return list.map((entry, i) => {
     const s = entry as { subscribe?: unknown; mapping?: unknown; name?: unknown; partnerAction?: unknown }
     if (typeof s.subscribe !== 'string' || !s.mapping || typeof s.mapping !== 'object') {
-      throw new Error(`Mapping file, subscription ${i}: needs "subscribe" (a string) and "mapping" (an object).`)
+      throw new Error(`subscription ${i}: needs "subscribe" (a string) and "mapping" (an object).`)
     }
     const action = typeof s.partnerAction === 'string' ? s.partnerAction : 'reportWebEvent'
     const name = typeof s.name === 'string' ? s.name : s.subscribe
-    return subscription(name, s.subscribe, action, { ...defaults, ...(s.mapping as JSONObject) })
+    try {
+      return subscription(name, s.subscribe, action, { ...defaults, ...(s.mapping as JSONObject) })
+    } catch (err) {
+      throw new Error(`subscription ${i}: ${(err as Error).message}`)
+    }
   })
 }
 
 function subscription(name: string, subscribe: string, partnerAction: string, mapping: JSONObject): RunnerSubscription {
   const ast: Ast = parseFql(subscribe)
-  if ('error' in ast) throw new Error(`Subscription "${subscribe}" does not parse: ${String(ast.error)}`)
+  if ('error' in ast) throw new Error(`subscription "${subscribe}" does not parse: ${String(ast.error)}`)
+  // The parser reads a clause with no value (`event = `) as a comparison with "eos", its end-of-input marker: an
+  // event nobody sends, so the subscription would silently match nothing.
+  if (JSON.stringify(ast).includes('"value":"eos"') && !subscribe.includes('eos')) {
+    throw new Error(`subscription "${subscribe}": a clause has no value (e.g. event = "purchase")`)
+  }
   return { name, subscribe, partnerAction, mapping, matches: (event) => validate(ast, event) }
 }

@@ -1,61 +1,42 @@
-import { writeFileSync } from 'fs'
-import type { FailedLine } from './read-events'
-import type { RunReport } from './run'
+import { MATCH_KEYS } from './describe'
+import type { RunSummary } from './settle'
 
-interface Row {
-  sent: number
-  delivered: number
-  refused: Map<string, number>
-}
-
-/** The end-of-run summary: per TikTok event, how many were sent, delivered, and refused for which reason. */
-export function formatSummary(report: RunReport): string {
-  const rows = new Map<string, Row>()
-  for (const o of report.outcomes) {
-    let row = rows.get(o.tiktokEvent)
-    if (!row) rows.set(o.tiktokEvent, (row = { sent: 0, delivered: 0, refused: new Map() }))
-    row.sent++
-    if (o.delivered) row.delivered++
-    else {
-      const reason = oneLine(o.reason ?? 'unknown')
-      row.refused.set(reason, (row.refused.get(reason) ?? 0) + 1)
+/**
+ * The end-of-run summary: per TikTok event delivered / refused / not sent, each reason once with its count, per
+ * source, and the share of delivered events carrying each match key.
+ */
+export function formatSummary(summary: RunSummary): string {
+  const verb = summary.dryRun ? 'ready' : 'delivered'
+  const rows = Object.entries(summary.byEvent).sort(([a], [b]) => a.localeCompare(b))
+  const width = Math.max(14, ...rows.map(([k]) => k.length))
+  const num = (n: number, w: number) => String(n).padStart(w)
+  const lines = [
+    `${'TikTok event'.padEnd(width)}  ${verb.padStart(9)}  ${'refused'.padStart(7)}  ${'not sent'.padStart(8)}`
+  ]
+  for (const [name, c] of rows) {
+    lines.push(`${name.padEnd(width)}  ${num(c.delivered, 9)}  ${num(c.refused, 7)}  ${num(c.notSent, 8)}`)
+    for (const r of summary.reasons.filter((x) => x.tiktokEvent === name)) {
+      lines.push(`${''.padEnd(width)}    ${r.count} x ${r.status === 'not_sent' ? 'not sent: ' : ''}${r.reason}`)
     }
   }
-  const verb = report.dryRun ? 'ready' : 'delivered'
-  const width = Math.max(14, ...[...rows.keys()].map((k) => k.length))
-  const lines = [
-    `${'TikTok event'.padEnd(width)}  ${'events'.padStart(7)}  ${verb.padStart(9)}  ${'refused'.padStart(7)}`
-  ]
-  for (const [name, row] of [...rows.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const refused = row.sent - row.delivered
+  const order = ['web', 'app', 'offline', 'crm', 'unknown']
+  const sources = Object.entries(summary.bySource).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+  if (sources.length) {
     lines.push(
-      `${name.padEnd(width)}  ${String(row.sent).padStart(7)}  ${String(row.delivered).padStart(9)}  ${String(refused).padStart(7)}`
+      '',
+      `By source: ${sources.map(([s, c]) => `${s} ${c.delivered} ${verb}, ${c.refused} refused, ${c.notSent} not sent`).join('; ')}`
     )
-    for (const [reason, count] of row.refused) lines.push(`${''.padEnd(width)}    ${count} x ${reason}`)
+  }
+  if (summary.delivered) {
+    const shares = MATCH_KEYS.map((k) => `${k} ${Math.round(summary.matchKeys[k] * 100)}%`)
+    lines.push(`Match keys (share of ${verb} events): ${shares.join(', ')}`)
   }
   lines.push(
     '',
-    `${report.total} events: ${report.delivered} ${verb}, ${report.failed} refused` +
-      (report.dryRun ? ' (dry run: nothing was sent)' : `, in ${report.requests} requests`)
+    `${summary.read} events: ${summary.delivered} ${verb}, ${summary.refused} refused, ${summary.notSent} not sent` +
+      (summary.skipped ? `, ${summary.skipped} skipped (settled by an earlier run)` : '') +
+      (summary.dryRun ? ' (dry run: nothing was sent)' : `, in ${summary.requests} requests`)
   )
+  if (summary.stopped) lines.push(`Stopped before the end of the input: ${summary.stopped}`)
   return lines.join('\n')
-}
-
-/** Writes each refused event with its reason, as NDJSON that `send` can replay. Returns how many were written. */
-export function writeFailed(report: RunReport, file: string): number {
-  const failed = report.outcomes.filter((o) => !o.delivered)
-  const lines = failed.map((o) => {
-    const line: FailedLine = {
-      failure: { reason: o.reason ?? 'unknown', status: o.status, attempts: o.attempts, tiktokEvent: o.tiktokEvent },
-      event: o.input
-    }
-    return JSON.stringify(line)
-  })
-  if (lines.length) writeFileSync(file, lines.join('\n') + '\n')
-  return lines.length
-}
-
-function oneLine(s: string): string {
-  const flat = s.replace(/\s+/g, ' ').trim()
-  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { toFrameworkEvent, type CommandersActEvent } from '../destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
 import type { Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
 import type { ReplayRow, ReplayView } from './api-types'
-import { MATCH_KEYS, previewEvent, type MatchKey } from './preview'
-import { replay, route, type InputRecord, type ReplayResult, type StudioSubscription } from './replay'
+import { MATCH_KEYS, type MatchKey } from './preview'
+import { replay, type ReplayResult, type StudioSubscription } from './replay'
 
 // Replays started from the page: each runs in the background through the runner while the page polls its progress;
 // the last few are kept for their summary and failed-events file.
@@ -17,7 +16,9 @@ interface Job {
 }
 
 export interface ReplayInput {
-  records: InputRecord[]
+  /** The uploaded file, and how many events the runner's reader found in it. */
+  bytes: Buffer
+  total: number
   settings: Settings
   endpoint: Endpoint
   subscriptions: StudioSubscription[]
@@ -28,17 +29,19 @@ export class ReplayJobs {
 
   start(input: ReplayInput): ReplayView {
     const id = randomUUID()
-    const job: Job = { view: { id, total: input.records.length, done: 0, finished: false } }
+    const job: Job = { view: { id, total: input.total, done: 0, finished: false } }
     this.jobs.set(id, job)
     for (const old of [...this.jobs.keys()].slice(0, Math.max(0, this.jobs.size - KEPT))) this.jobs.delete(old)
-    replay(input.records, {
-      ...input,
+    replay(input.bytes, {
+      settings: input.settings,
+      endpoint: input.endpoint,
+      subscriptions: input.subscriptions,
       onProgress: (done) => {
         job.view.done = done
       }
     }).then(
       (result) => {
-        job.view.summary = summarise(result, input)
+        job.view.summary = summarise(result)
         job.failed = result.failedEventsFile
         job.view.done = result.total
         job.view.finished = true
@@ -61,7 +64,7 @@ export class ReplayJobs {
   }
 }
 
-function summarise(report: ReplayResult, input: ReplayInput): NonNullable<ReplayView['summary']> {
+function summarise(report: ReplayResult): NonNullable<ReplayView['summary']> {
   const rows = new Map<string, ReplayRow>()
   for (const o of report.outcomes) {
     let row = rows.get(o.tiktokEvent)
@@ -84,27 +87,18 @@ function summarise(report: ReplayResult, input: ReplayInput): NonNullable<Replay
     refused: report.refused,
     requests: report.requests,
     rows: [...rows.values()].sort((a, b) => a.tiktokEvent.localeCompare(b.tiktokEvent)),
-    coverage: coverage(input)
+    coverage: coverage(report)
   }
 }
 
-/** Of the events that map to a valid TikTok event, how many carry each match key. */
-function coverage(input: ReplayInput): NonNullable<ReplayView['summary']>['coverage'] {
+/** Of the events the runner mapped to a TikTok event (delivered or not), how many carry each match key. */
+function coverage(report: ReplayResult): NonNullable<ReplayView['summary']>['coverage'] {
   const counts = new Map<MatchKey, number>(MATCH_KEYS.map((k) => [k, 0]))
   let mapped = 0
-  const now = Date.now()
-  for (const record of input.records) {
-    if (!record.event) continue
-    const event = toFrameworkEvent(record.event as CommandersActEvent)
-    const subscription = route(input.subscriptions, event)
-    if (!subscription) continue
-    try {
-      const { matchKeys } = previewEvent(subscription.mapping, event, input.settings, now)
-      mapped++
-      for (const key of matchKeys) counts.set(key, (counts.get(key) ?? 0) + 1)
-    } catch {
-      // Refused before sending: counted in the summary with its reason, not here.
-    }
+  for (const { matchKeys } of report.outcomes) {
+    if (!matchKeys) continue
+    mapped++
+    for (const key of matchKeys) counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   return { mapped, keys: [...counts].map(([key, events]) => ({ key, events })) }
 }

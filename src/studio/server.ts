@@ -161,16 +161,18 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       'POST',
       /^\/api\/replay$/,
       async (req) => {
-        const text = (await readBody(req, maxUpload, 'file')).toString('utf8')
-        const records = readRecords(text)
-        if (!text.trim() || records.length === 0) {
+        const bytes = await readBody(req, maxUpload, 'file')
+        const { records, error } = await readRecords(bytes)
+        if (error !== undefined) throw new HttpError(400, `The file cannot be read: ${error}`)
+        if (records.length === 0) {
           throw new HttpError(400, 'The file holds no events: upload NDJSON (one event a line) or a JSON array.')
         }
         if (records.every((r) => r.error !== undefined)) {
           throw new HttpError(400, `The file holds no readable event: ${records[0].error}.`)
         }
         const view = jobs.start({
-          records,
+          bytes,
+          total: records.length,
           settings: session.settings,
           endpoint: endpoint(),
           subscriptions: session.subscriptions()

@@ -1,33 +1,17 @@
-import { execFile } from 'child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs'
-import os from 'os'
+import { createHash } from 'crypto'
+import { readFileSync, statSync } from 'fs'
 import path from 'path'
-import { promisify } from 'util'
-import {
-  DEFAULT_ACCESS_TOKEN,
-  DEFAULT_PIXEL_CODE,
-  startEmulator,
-  type Emulator,
-  type EmulatorOptions
-} from '../../src/emulator'
-import { parseEvents, readEvents } from '../../src/runner/read-events'
-import { runEvents, type RunOptions } from '../../src/runner/run'
+import { DEFAULT_ACCESS_TOKEN, startEmulator, type Emulator, type StartEmulatorOptions } from '../../src/emulator'
+import { replay } from '../../src/runner/run'
 import { subscriptionsFromFile } from '../../src/runner/subscriptions'
-import { formatSummary, writeFailed } from '../../src/runner/summary'
+import { formatSummary } from '../../src/runner/summary'
 import { simpleEvent } from '../fixtures/events'
+import { asStream, events, fast, ndjson, receivedIds, settings, tempDir, tempFile } from './helpers'
 
 // End to end over loopback: the runner drives the real framework runtime against the emulator.
 
-const PRESET_NAMES = [
-  'add_payment_info', 'add_to_cart', 'add_to_wishlist', 'begin_checkout', 'click_button', 'complete_payment',
-  'purchase', 'contact', 'download', 'page_view', 'search', 'sign_up', 'submit_form', 'subscribe'
-] // prettier-ignore
-
-const root = path.resolve(__dirname, '../..')
-const settings = { accessToken: DEFAULT_ACCESS_TOKEN, pixelCode: DEFAULT_PIXEL_CODE }
 let emulator: Emulator | undefined
-
-async function emulate(options: EmulatorOptions = {}) {
+async function emulate(options: StartEmulatorOptions = {}) {
   emulator = await startEmulator({ port: 0, ...options })
   return emulator
 }
@@ -36,33 +20,19 @@ afterEach(async () => {
   emulator = undefined
 })
 
-/** n valid events, every preset, both layouts, unique ids. */
-function events(n: number) {
-  return Array.from({ length: n }, (_, i) =>
-    simpleEvent(PRESET_NAMES[i % PRESET_NAMES.length], i % 2 ? 'v1' : 'v2', `evt-${i}`)
-  )
-}
-const asInput = (list: unknown[]) => parseEvents(list.map((e) => JSON.stringify(e)).join('\n'))
-const fast = (em: Emulator, extra: Partial<RunOptions> = {}): RunOptions => ({
-  settings,
-  endpoint: { baseUrl: em.url },
-  backoffMs: 1,
-  maxBackoffMs: 5,
-  ...extra
-})
-const receivedIds = (em: Emulator) => new Set(em.received.map((r) => r.eventId))
-
 describe.each(['pixel', 'events_2_0'] as const)('runner -> emulator, %s format', (apiFormat) => {
   it('delivers every preset event of both layouts, batched by TikTok event', async () => {
     const em = await emulate()
     const input = events(56)
-    const report = await runEvents(asInput(input), fast(em, { settings: { ...settings, apiFormat } }))
-    expect(report).toMatchObject({ total: 56, delivered: 56, failed: 0 })
+    const { options } = fast(em, { settings: { ...settings, apiFormat } })
+    const summary = await replay(asStream(ndjson(input)), options)
+    expect(summary).toMatchObject({ read: 56, delivered: 56, refused: 0, notSent: 0 })
     // One request per preset: 56 events over 14 presets, 4 each, well under the batch size.
-    expect(report.requests).toBe(14)
-    expect(em.received).toHaveLength(56)
+    expect(summary.requests).toBe(14)
     expect(em.received.every((r) => r.format === apiFormat)).toBe(true)
     expect(receivedIds(em)).toEqual(new Set(input.map((_, i) => `evt-${i}`)))
+    expect(summary.bySource).toEqual({ web: { delivered: 56, refused: 0, notSent: 0 } })
+    expect(summary.matchKeys).toMatchObject({ email: 1, external_id: 1, ip_user_agent: 1, device_id: 0 })
   })
 
   it('retries 40100, 5xx, HTML 502s, dropped connections and unreadable replies; event ids survive', async () => {
@@ -70,12 +40,12 @@ describe.each(['pixel', 'events_2_0'] as const)('runner -> emulator, %s format',
       script: ['rate_limit', 'server_error', 'gateway_html', 'drop', 'malformed_json', 'internal_error_code']
     })
     const input = events(28)
-    const report = await runEvents(asInput(input), fast(em, { settings: { ...settings, apiFormat }, concurrency: 2 }))
-    expect(report.delivered + report.failed).toBe(28)
-    expect(report.delivered).toBe(28)
+    const { options, outcomes } = fast(em, { settings: { ...settings, apiFormat }, concurrency: 2 })
+    const summary = await replay(asStream(ndjson(input)), options)
+    expect(summary.delivered).toBe(28)
     expect(receivedIds(em)).toEqual(new Set(input.map((_, i) => `evt-${i}`)))
     expect(em.requests.filter((r) => r.fault && r.fault !== 'ok')).toHaveLength(6)
-    expect(report.outcomes.some((o) => o.attempts > 1)).toBe(true)
+    expect(outcomes.some((o) => o.attempts > 1)).toBe(true)
   })
 
   it('under a random storm of faults, delivered + refused with a reason always equals the input', async () => {
@@ -84,98 +54,257 @@ describe.each(['pixel', 'events_2_0'] as const)('runner -> emulator, %s format',
       rates: { rate_limit: 0.25, server_error: 0.1, gateway_html: 0.1, drop: 0.05, malformed_json: 0.05, slow: 0.05 },
       slowMs: 300
     })
-    const input = events(300)
-    const report = await runEvents(
-      asInput(input),
-      fast(em, {
-        settings: { ...settings, apiFormat },
-        endpoint: { baseUrl: em.url, timeoutMs: 100 },
-        batchSize: 10,
-        maxRetries: 3
-      })
-    )
-    expect(report.outcomes).toHaveLength(300)
-    expect(report.delivered + report.failed).toBe(300)
-    for (const o of report.outcomes) {
-      if (!o.delivered) expect(o.reason).toEqual(expect.any(String))
-    }
-    // Every delivered event reached TikTok with its own id; none got a new one on a retry.
+    const { options, outcomes } = fast(em, {
+      settings: { ...settings, apiFormat },
+      endpoint: { baseUrl: em.url, timeoutMs: 100 },
+      batchSize: 10,
+      maxRetries: 3
+    })
+    const summary = await replay(asStream(ndjson(events(300))), options)
+    expect(outcomes).toHaveLength(300)
+    expect(new Set(outcomes.map((o) => o.index)).size).toBe(300)
+    expect(summary.delivered + summary.refused).toBe(300)
+    for (const o of outcomes) if (o.status !== 'delivered') expect(o.reason).toEqual(expect.any(String))
     const ids = receivedIds(em)
-    for (const o of report.outcomes.filter((x) => x.delivered)) expect(ids.has(o.eventId)).toBe(true)
-    expect([...ids].every((id) => /^evt-\d+$/.test(id ?? ''))).toBe(true)
+    for (const o of outcomes.filter((x) => x.status === 'delivered')) expect(ids.has(o.eventId)).toBe(true)
   })
 })
 
-describe('runner: failures end with a reason, and can be replayed', () => {
-  it('gives up after the retry limit, writes the events with their reasons, and a replay delivers them', async () => {
+describe('runner: failures end with a reason, in a file that replays', () => {
+  it('gives up after the retry limit, writes the events with their reasons 0600, and a replay delivers them', async () => {
     const storm = await emulate({ rates: { rate_limit: 1 } })
     const input = events(5)
-    const report = await runEvents(asInput(input), fast(storm, { maxRetries: 2 }))
-    expect(report).toMatchObject({ delivered: 0, failed: 5 })
-    for (const o of report.outcomes) {
-      expect(o).toMatchObject({ attempts: 3, status: 429, reason: expect.stringMatching(/rate limit.*40100/) })
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    const { options, outcomes } = fast(storm, { maxRetries: 2, failedOut })
+    const summary = await replay(asStream(ndjson(input)), options)
+    expect(summary).toMatchObject({ delivered: 0, refused: 5, failedWritten: 5, failedFile: failedOut })
+    for (const o of outcomes) {
+      expect(o).toMatchObject({ attempts: 3, httpStatus: 429, reason: expect.stringMatching(/rate limit.*40100/) })
     }
-    expect(storm.requests).toHaveLength(3 * 5) // 5 TikTok event names, 3 attempts each
-    await storm.close()
-
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'runner-'))
-    const failedFile = path.join(dir, 'failed.ndjson')
-    expect(writeFailed(report, failedFile)).toBe(5)
-    const lines = readFileSync(failedFile, 'utf8')
+    // Raw personal data: readable by its owner only.
+    expect(statSync(failedOut).mode & 0o777).toBe(0o600)
+    const lines = readFileSync(failedOut, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l))
-    expect(lines[0]).toMatchObject({ failure: { status: 429, attempts: 3 }, event: input[0] })
+    expect(lines).toHaveLength(5)
+    expect(lines.find((l) => l.event.properties?.id === 'evt-1')).toMatchObject({
+      failure: { status: 429, attempts: 3 },
+      event: input[1]
+    })
+    await storm.close()
 
+    // Replayed into the same file when everything now succeeds: the file reflects this run, so it is gone.
     const healthy = await emulate()
-    const replay = await runEvents(await readEvents(failedFile), fast(healthy))
-    expect(replay).toMatchObject({ delivered: 5, failed: 0 })
+    const replayed = await replay(failedOut, fast(healthy, { failedOut }).options)
+    expect(replayed).toMatchObject({ delivered: 5, refused: 0, failedWritten: 0 })
     expect(receivedIds(healthy)).toEqual(new Set(input.map((_, i) => `evt-${i}`)))
+    expect(() => statSync(failedOut)).toThrow(/ENOENT/)
   })
 
-  it('does not retry what cannot succeed: a revoked token is refused once per event', async () => {
+  it('a replay into the same file that still fails keeps only this run’s failures', async () => {
+    const em = await emulate()
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    await replay(asStream(ndjson([...events(2), { event_name: 'nope', properties: { id: 'n' } }])), {
+      ...fast(em, { failedOut }).options
+    })
+    expect(readFileSync(failedOut, 'utf8').trim().split('\n')).toHaveLength(1)
+    const again = await replay(failedOut, fast(em, { failedOut }).options)
+    expect(again).toMatchObject({ read: 1, refused: 1, failedWritten: 1 })
+    expect(readFileSync(failedOut, 'utf8').trim().split('\n')).toHaveLength(1)
+  })
+
+  it('a replayed unreadable line is given back as it was, never nested one level deeper', async () => {
+    const em = await emulate()
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    await replay(asStream('{"event_name": "purchase", \n'), fast(em, { failedOut }).options)
+    const first = readFileSync(failedOut, 'utf8')
+    expect(JSON.parse(first)).toMatchObject({ raw: '{"event_name": "purchase", ' })
+    await replay(failedOut, fast(em, { failedOut }).options)
+    await replay(failedOut, fast(em, { failedOut }).options)
+    expect(JSON.parse(readFileSync(failedOut, 'utf8'))).toMatchObject({ raw: '{"event_name": "purchase", ' })
+  })
+
+  it('stops early when the token is refused, with the reason once and a count', async () => {
     const em = await emulate({ accessTokens: ['another-token'] })
-    const report = await runEvents(asInput(events(3)), fast(em))
-    expect(report.failed).toBe(3)
-    for (const o of report.outcomes)
-      expect(o).toMatchObject({ attempts: 1, reason: expect.stringMatching(/invalid or revoked/) })
-    expect(JSON.stringify(report)).not.toContain(DEFAULT_ACCESS_TOKEN)
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    const { options } = fast(em, { failedOut, concurrency: 2 })
+    const summary = await replay(asStream(ndjson(events(2000))), options)
+    // The first answers stop the run: only the requests already in flight were sent, not 40 or more.
+    expect(em.stats().requests).toBeLessThanOrEqual(2)
+    expect(summary.stopped).toMatch(/stopped early: .*invalid or revoked/)
+    const text = formatSummary(summary)
+    expect(text.split('\n').length).toBeLessThan(40)
+    expect(text).not.toContain(DEFAULT_ACCESS_TOKEN)
+    expect(readFileSync(failedOut, 'utf8')).not.toContain(DEFAULT_ACCESS_TOKEN)
+    // Everything read is accounted for; what was not read is left for --resume.
+    expect(summary.delivered + summary.refused + summary.notSent).toBe(summary.read)
   })
 
   it('retries a reply slower than the timeout', async () => {
     const em = await emulate({ script: ['slow'], slowMs: 400 })
-    const report = await runEvents(asInput(events(1)), fast(em, { endpoint: { baseUrl: em.url, timeoutMs: 100 } }))
-    expect(report).toMatchObject({ delivered: 1, failed: 0 })
-    expect(report.outcomes[0].attempts).toBe(2)
+    const { options, outcomes } = fast(em, { endpoint: { baseUrl: em.url, timeoutMs: 100 } })
+    const summary = await replay(asStream(ndjson(events(1))), options)
+    expect(summary).toMatchObject({ delivered: 1, refused: 0 })
+    expect(outcomes[0].attempts).toBe(2)
   })
 
   it('refuses bad events with their reason and delivers the rest: nothing is dropped silently', async () => {
     const em = await emulate()
     const input = [
-      ...events(3).map((e) => JSON.stringify(e)),
-      JSON.stringify({ event_name: 'newsletter_popup', properties: { id: 'x1' } }),
-      JSON.stringify({ ...simpleEvent('purchase', 'v1', 'x2'), event_timestamp: 'soon' }),
+      ...events(3),
+      { event_name: 'newsletter_popup', properties: { id: 'x1' } },
+      { ...simpleEvent('purchase', 'v1', 'x2'), event_timestamp: 'soon' },
       '{"event_name": "purchase", ',
       '[1, 2]'
-    ].join('\n')
-    const report = await runEvents(parseEvents(input), fast(em))
-    expect(report).toMatchObject({ total: 7, delivered: 3, failed: 4 })
-    const reasons = report.outcomes.filter((o) => !o.delivered).map((o) => o.reason)
+    ]
+    const { options, outcomes } = fast(em)
+    const summary = await replay(asStream(ndjson(input)), options)
+    expect(summary).toMatchObject({ read: 7, delivered: 3, refused: 4 })
+    const reasons = outcomes
+      .filter((o) => o.status !== 'delivered')
+      .sort((a, b) => a.index - b.index)
+      .map((o) => o.reason)
     expect(reasons).toEqual([
       'no subscription matches event_name "newsletter_popup"',
       expect.stringMatching(/timestamp: "soon" is not a date/),
       expect.stringMatching(/line 6 is not JSON/),
-      'not a Commanders Act event (a JSON object)'
+      'line 7 is not a Commanders Act event (a JSON object)'
     ])
-    const summary = formatSummary(report)
-    expect(summary).toMatch(/7 events: 3 delivered, 4 refused/)
-    expect(summary).toMatch(/1 x no subscription matches event_name "newsletter_popup"/)
+    const text = formatSummary(summary)
+    expect(text).toMatch(/7 events: 3 delivered, 4 refused, 0 not sent/)
+    expect(text).toMatch(/1 x no subscription matches event_name "newsletter_popup"/)
   })
 
+  it('counts only requests that were sent', async () => {
+    const em = await emulate()
+    const bad = events(3).map((e) => ({ ...e, event_timestamp: 'soon' }))
+    const summary = await replay(asStream(ndjson(bad)), fast(em).options)
+    expect(summary).toMatchObject({ refused: 3, requests: 0 })
+    expect(em.stats().requests).toBe(0)
+  })
+
+  it('counts every request, with several in flight at once', async () => {
+    const em = await emulate({ keepReceived: false })
+    const summary = await replay(asStream(ndjson(events(600))), fast(em, { batchSize: 10, concurrency: 4 }).options)
+    expect(summary.delivered).toBe(600)
+    expect(summary.requests).toBe(em.stats().requests)
+  })
+
+  it('names the field of a value TikTok cannot read ("12,50")', async () => {
+    const em = await emulate()
+    const event = simpleEvent('purchase', 'v1', 'comma')
+    ;(event.properties as Record<string, unknown>).value = '12,50'
+    const { options, outcomes } = fast(em)
+    await replay(asStream(ndjson([event])), options)
+    expect(outcomes[0]).toMatchObject({
+      status: 'refused',
+      reason: 'Value must be a number but it was a string. (field `value`)'
+    })
+  })
+})
+
+describe('runner: one bad event never takes its neighbours down', () => {
+  it('an event nested 10,000 deep is refused alone, next to an ordinary bad event; the file is written', async () => {
+    const em = await emulate()
+    const hostile =
+      '{"event_name":"purchase","properties":{"id":"deep","user":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_002)
+    const ordinaryBad = { ...simpleEvent('purchase', 'v1', 'bad'), event_timestamp: 'soon' }
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    const input = [...[0, 1, 2].map((i) => simpleEvent('purchase', 'v1', `ok-${i}`)), hostile, ordinaryBad]
+    const { options, outcomes } = fast(em, { failedOut })
+    const summary = await replay(asStream(ndjson(input)), options)
+    expect(summary).toMatchObject({ read: 5, delivered: 3, refused: 2, failedWritten: 2 })
+    expect(outcomes.find((o) => o.index === 3)?.reason).toMatch(/line 4 is nested deeper than 64 levels/)
+    expect(readFileSync(failedOut, 'utf8').trim().split('\n')).toHaveLength(2)
+  })
+
+  it('an oversized event is refused alone; its neighbours go in batches cut by size', async () => {
+    const em = await emulate({ maxBodyBytes: 3 * 1024 * 1024 })
+    const big = simpleEvent('purchase', 'v1', 'big')
+    ;(big.properties as Record<string, unknown>).padding = 'x'.repeat(5 * 1024 * 1024)
+    const mid = events(6, 'mid').map((e) => {
+      const m = simpleEvent('purchase', 'v1', (e.properties as { id?: string })?.id ?? 'm')
+      ;(m.properties as Record<string, unknown>).padding = 'y'.repeat(700 * 1024)
+      return m
+    })
+    const { options, outcomes } = fast(em)
+    const summary = await replay(asStream(ndjson([...mid.slice(0, 3), big, ...mid.slice(3)])), options)
+    expect(summary).toMatchObject({ read: 7, delivered: 6, refused: 1 })
+    expect(outcomes.find((o) => o.eventId === 'big')).toMatchObject({
+      httpStatus: 413,
+      reason: expect.stringMatching(/line 4 is \d+ bytes, over the 1048576 an event may take/)
+    })
+    // 6 x 700 KiB does not fit one request under the 2 MiB cut: more than one, none refused with 413.
+    expect(em.requests.every((r) => r.status === 200)).toBe(true)
+    expect(summary.requests).toBeGreaterThan(1)
+  })
+
+  it('keys like __proto__ stay plain data, in an NDJSON line and in a JSON array: the event’s own email is sent', async () => {
+    const em = await emulate()
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex')
+    const line = (id: string) =>
+      `{"event_name":"purchase","properties":{"id":"${id}","user":{"__proto__":{"email":"x@y.z"},` +
+      '"email":"own@shop.example","id":"u1"},"currency":"EUR","value":10}}'
+    const summary = await replay(asStream(`${line('proto-1')}\n`), fast(em).options)
+    const arraySummary = await replay(asStream(`[${line('proto-2')}]`), fast(em).options)
+    expect([summary.delivered, arraySummary.delivered]).toEqual([1, 1])
+    for (const received of em.received) {
+      const user = (received.body.context as { user?: { email?: string } }).user
+      expect(user?.email).toBe(sha('own@shop.example'))
+    }
+    expect(JSON.stringify(em.received)).not.toContain(sha('x@y.z'))
+  })
+
+  it('the bundled sample: every source in the summary, per TikTok event and per source', async () => {
+    const em = await emulate()
+    const { DEFAULT_APP_ID, DEFAULT_CRM_EVENT_SET_ID, DEFAULT_OFFLINE_EVENT_SET_ID } =
+      await import('../../src/emulator')
+    const summary = await replay(path.join(__dirname, '../../samples/commanders-act-events.ndjson'), {
+      ...fast(em).options,
+      settings: {
+        ...settings,
+        appId: DEFAULT_APP_ID,
+        offlineEventSetId: DEFAULT_OFFLINE_EVENT_SET_ID,
+        crmEventSetId: DEFAULT_CRM_EVENT_SET_ID,
+        defaultPhoneCountry: 'FR'
+      }
+    })
+    expect(Object.keys(summary.bySource).sort()).toEqual(expect.arrayContaining(['app', 'crm', 'offline', 'web']))
+    const total = Object.values(summary.bySource).reduce((n, c) => n + c.delivered + c.refused + c.notSent, 0)
+    expect(total).toBe(summary.read)
+    expect(summary.delivered).toBe(em.stats().acceptedEvents)
+    // The emulator tells the sources apart too.
+    expect(Object.keys(em.statsJson().bySource).sort()).toEqual(['app', 'crm', 'offline', 'web'])
+    // A batch of mixed sources goes out as one request per source: each is counted.
+    expect(summary.requests).toBe(em.stats().requests)
+    expect(formatSummary(summary)).toMatch(/By source: .*app \d+ delivered/)
+  })
+
+  it('invalid UTF-8 refuses its event with the reason instead of sending U+FFFD', async () => {
+    const em = await emulate()
+    const good = JSON.stringify(simpleEvent('purchase', 'v1', 'utf-good'))
+    const bad = Buffer.concat([
+      Buffer.from('{"event_name":"purchase","properties":{"id":"utf-bad","description":"Merino '),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(' socks"}}')
+    ])
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    const { options, outcomes } = fast(em, { failedOut })
+    const summary = await replay(asStream(Buffer.concat([Buffer.from(good + '\n'), bad])), options)
+    expect(summary).toMatchObject({ delivered: 1, refused: 1 })
+    expect(outcomes.find((o) => o.index === 1)?.reason).toBe('line 2 is not valid UTF-8')
+    expect(JSON.stringify(em.received)).not.toContain('\ufffd')
+    // Kept byte for byte, so a replay refuses it again rather than sending it mangled.
+    expect(Buffer.from(JSON.parse(readFileSync(failedOut, 'utf8')).rawBase64, 'base64')).toEqual(bad)
+  })
+})
+
+describe('runner: choices', () => {
   it('one request per event without batching', async () => {
     const em = await emulate()
-    const report = await runEvents(asInput(events(4)), fast(em, { batching: false }))
-    expect(report).toMatchObject({ delivered: 4, requests: 4 })
+    const summary = await replay(asStream(ndjson(events(4))), fast(em, { batching: false }).options)
+    expect(summary).toMatchObject({ delivered: 4, requests: 4 })
     expect(em.requests.map((r) => r.path)).toEqual(Array(4).fill('/open_api/v1.3/pixel/track/'))
   })
 
@@ -189,10 +318,11 @@ describe('runner: failures end with a reason, and can be replayed', () => {
     const small = simpleEvent('purchase', 'v1', 'small')
     ;(big.properties as Record<string, unknown>).value = 150
     ;(small.properties as Record<string, unknown>).value = 50
-    const report = await runEvents(asInput([big, small]), fast(em, { subscriptions }))
-    expect(report.outcomes.map((o) => [o.eventId, o.tiktokEvent, o.delivered])).toEqual([
-      ['big', 'CompletePayment', true],
-      ['small', 'PlaceAnOrder', true]
+    const { options, outcomes } = fast(em, { subscriptions })
+    await replay(asStream(ndjson([big, small])), options)
+    expect(outcomes.sort((a, b) => a.index - b.index).map((o) => [o.eventId, o.tiktokEvent, o.status])).toEqual([
+      ['big', 'CompletePayment', 'delivered'],
+      ['small', 'PlaceAnOrder', 'delivered']
     ])
   })
 
@@ -206,99 +336,110 @@ describe('runner: failures end with a reason, and can be replayed', () => {
       simpleEvent('purchase', 'v1', `p${i}`),
       simpleEvent('add_to_cart', 'v2', `c${i}`)
     ])
-    const report = await runEvents(asInput(input), fast(em, { subscriptions }))
-    expect(report).toMatchObject({ delivered: 6, requests: 4 })
-    expect(em.requests.map((r) => r.path).sort()).toEqual([
-      '/open_api/v1.3/pixel/batch/',
-      '/open_api/v1.3/pixel/track/',
-      '/open_api/v1.3/pixel/track/',
-      '/open_api/v1.3/pixel/track/'
-    ])
+    const summary = await replay(asStream(ndjson(input)), fast(em, { subscriptions }).options)
+    expect(summary).toMatchObject({ delivered: 6, requests: 4 })
   })
 
-  it('a dry run builds every body and sends nothing', async () => {
-    const em = await emulate()
-    const report = await runEvents(asInput(events(3)), fast(em, { dryRun: true }))
-    expect(report).toMatchObject({ delivered: 3, requests: 0, dryRun: true })
-    expect(em.requests).toHaveLength(0)
-    expect(report.outcomes[0].sent).toMatchObject({
-      pixel_code: DEFAULT_PIXEL_CODE,
-      event: 'AddPaymentInfo',
-      event_id: 'evt-0'
-    })
+  it('a mapping file error names the subscription and its clause; a clause without a value is refused', () => {
+    expect(() => subscriptionsFromFile([{ subscribe: 'event = ', mapping: {} }])).toThrow(
+      /subscription 0: subscription "event = ": a clause has no value/
+    )
+    expect(() => subscriptionsFromFile([{ subscribe: 'event = "a"', mapping: {} }, { mapping: {} }])).toThrow(
+      /subscription 1: needs "subscribe"/
+    )
   })
 
-  it('uses a mapping file instead of the presets', async () => {
+  it('a dry run builds every body, sends nothing and reports progress as it goes', async () => {
     const em = await emulate()
-    const subscriptions = subscriptionsFromFile([
-      {
-        subscribe: 'event = "purchase"',
-        mapping: { event: 'PlaceAnOrder', description: { '@path': '$.properties.id' } }
+    const bodies: unknown[] = []
+    const progress: number[] = []
+    const bytes: number[] = []
+    const summary = await replay(asStream(ndjson(events(30))), {
+      ...fast(em).options,
+      dryRun: true,
+      onDryRunBody: (b) => bodies.push(b),
+      progressMs: 0,
+      onProgress: (p) => {
+        progress.push(p.settled)
+        bytes.push(p.bytesRead)
       }
+    })
+    expect(summary).toMatchObject({ delivered: 30, requests: 0, dryRun: true })
+    expect(em.stats().requests).toBe(0)
+    expect(bodies[0]).toMatchObject({ event: 'AddPaymentInfo', event_id: 'evt-0' })
+    // Step by step, not 0 then 100%, and what was read so far as it reads.
+    expect(new Set(progress).size).toBeGreaterThan(10)
+    expect(bytes.every((b) => b > 0)).toBe(true)
+  })
+
+  it('--require-consent sends only events holding the categories; the others are not sent, not failed', async () => {
+    const em = await emulate()
+    const withConsent = (id: string, categories: unknown, layout: 'v1' | 'v2') => {
+      const e = simpleEvent('purchase', layout, id) as Record<string, unknown>
+      const holder = (layout === 'v1' ? (e.properties as Record<string, unknown>).user : e.user) as Record<
+        string,
+        unknown
+      >
+      holder.consent_categories = categories
+      return e
+    }
+    const failedOut = path.join(tempDir(), 'failed.ndjson')
+    const input = [
+      withConsent('yes-v1', [1, 3, 5], 'v1'),
+      withConsent('yes-v2', ['3', '5'], 'v2'),
+      withConsent('partial', [3], 'v1'),
+      simpleEvent('purchase', 'v2', 'none')
+    ]
+    const summary = await replay(asStream(ndjson(input)), fast(em, { failedOut, requireConsent: ['3', '5'] }).options)
+    expect(summary).toMatchObject({ delivered: 2, refused: 0, notSent: 2, failedWritten: 0 })
+    expect(receivedIds(em)).toEqual(new Set(['yes-v1', 'yes-v2']))
+    expect(summary.reasons).toEqual([
+      { tiktokEvent: 'CompletePayment', status: 'not_sent', reason: 'no consent: needs categories 3, 5', count: 2 }
     ])
-    const report = await runEvents(asInput([simpleEvent('purchase', 'v1', 'p1')]), fast(em, { subscriptions }))
-    expect(report.delivered).toBe(1)
-    expect(em.received[0].body).toMatchObject({ event: 'PlaceAnOrder', properties: { description: 'p1' } })
+  })
+
+  it('--resume refuses a journal of another input, or none', async () => {
+    const em = await emulate()
+    const dir = tempDir()
+    const journal = path.join(dir, 'journal')
+    const failedOut = path.join(dir, 'failed.ndjson')
+    await replay(tempFile('a.ndjson', ndjson(events(3))), fast(em, { journal, failedOut }).options)
+    const other = tempFile('b.ndjson', ndjson(events(4)))
+    await expect(replay(other, fast(em, { journal, failedOut, resume: true }).options)).rejects.toThrow(
+      /journal of another input/
+    )
+    await expect(
+      replay(other, fast(em, { journal: path.join(dir, 'none'), failedOut, resume: true }).options)
+    ).rejects.toThrow(/there is no journal/)
+  })
+
+  it('a damaged gzip input stops the run with a reason; the events before the damage are sent', async () => {
+    const em = await emulate()
+    const { gzipSync } = await import('zlib')
+    const whole = gzipSync(ndjson(events(2000)))
+    const summary = await replay(asStream(whole.subarray(0, Math.floor(whole.length / 2))), fast(em).options)
+    expect(summary.stopped).toMatch(/the gzip input is damaged/)
+    expect(summary.delivered).toBeGreaterThan(0)
+    expect(summary.delivered + summary.refused + summary.notSent).toBe(summary.read)
+  })
+
+  it('streams: 10,000 events of a JSON array on one line, memory held by counters only', async () => {
+    const em = await emulate({ keepReceived: false })
+    const input = tempFile('big.json', JSON.stringify(events(10_000)))
+    const summary = await replay(input, fast(em, { batchSize: 500, concurrency: 8, onSettled: undefined }).options)
+    expect(summary).toMatchObject({ read: 10_000, delivered: 10_000 })
+    expect(em.stats()).toMatchObject({ acceptedEvents: 10_000, duplicates: 0 })
+    expect(Object.keys(summary)).not.toContain('outcomes')
   })
 })
 
-describe('command line', () => {
-  const cli = path.join(root, 'bin/tiktok-commanders.js')
-  const run = promisify(execFile)
-
-  it('send: exit 1 when anything was refused, a summary, and the refused events in a file', async () => {
-    const em = await emulate()
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-'))
-    const file = path.join(dir, 'events.ndjson')
-    writeFileSync(
-      file,
-      [...events(3), { event_name: 'nope', properties: { id: 'n' } }].map((e) => JSON.stringify(e)).join('\n')
-    )
-    const failedOut = path.join(dir, 'failed.ndjson')
-    const env = { ...process.env, TIKTOK_ACCESS_TOKEN: DEFAULT_ACCESS_TOKEN, TIKTOK_PIXEL_CODE: DEFAULT_PIXEL_CODE }
-    const result = await run('node', [cli, 'send', file, '--endpoint', em.url, '--failed-out', failedOut], {
-      env
-    }).catch((e: { code: number; stdout: string; stderr: string }) => e)
-    expect((result as { code?: number }).code).toBe(1)
-    expect(result.stdout).toMatch(/4 events: 3 delivered, 1 refused/)
-    expect(result.stdout + result.stderr).not.toContain(DEFAULT_ACCESS_TOKEN)
-    expect(readFileSync(failedOut, 'utf8')).toMatch(/no subscription matches event_name \\"nope\\"/)
-  })
-
-  it('send: a usage error exits 2 and says what is missing', async () => {
-    const result = await run('node', [cli, 'send', 'x.ndjson'], { env: { PATH: process.env.PATH } }).catch(
-      (e: { code: number; stderr: string }) => e
-    )
-    expect((result as { code?: number }).code).toBe(2)
-    expect(result.stderr).toMatch(/no access token: pass --access-token or set TIKTOK_ACCESS_TOKEN/)
-  })
-
-  it('emulator: runs alone on the given port until stopped', async () => {
-    const { spawn } = await import('child_process')
-    const port = 20000 + Math.floor(Math.random() * 20000)
-    const child = spawn('node', [cli, 'emulator', '--port', String(port)])
-    try {
-      const banner = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => resolve(d.toString()))
-        child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)))
-      })
-      expect(banner).toContain(`listening on http://127.0.0.1:${port}`)
-      const reply = await fetch(`http://127.0.0.1:${port}/open_api/v1.3/pixel/track/`, {
-        method: 'POST',
-        headers: { 'Access-Token': DEFAULT_ACCESS_TOKEN, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ pixel_code: DEFAULT_PIXEL_CODE, event: 'ViewContent', event_id: 'cli-1' })
-      })
-      expect(await reply.json()).toMatchObject({ code: 0 })
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      expect(await exited).toBe(0)
-    }
-  })
-
-  it('demo (npm start) replays the bundled sample against the emulator and succeeds', async () => {
-    const { stdout } = await run('node', [cli, 'demo'])
-    expect(stdout).toMatch(/41 events: 36 delivered, 5 refused, in \d+ requests/)
-    expect(stdout).toMatch(/One event as TikTok received it \(CompletePayment\)/)
+describe('runner: rate', () => {
+  it('keeps under --max-rps, one request per event included', async () => {
+    const em = await emulate({ recentRequests: 100 })
+    const summary = await replay(asStream(ndjson(events(11))), fast(em, { batching: false, maxRps: 20 }).options)
+    expect(summary).toMatchObject({ delivered: 11, requests: 11 })
+    const times = em.recent(100).map((r) => Date.parse(r.at))
+    // 11 requests at 20 a second leave 500 ms apart (answered a little unevenly); unlimited, a few ms.
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(300)
   })
 })

@@ -1,0 +1,50 @@
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
+import type { Settings } from '../destinations/tiktok-commanders/generated-types'
+import { previewEvent } from '../destinations/tiktok-commanders/preview'
+import { fields } from '../destinations/tiktok-commanders/reportWebEvent/fields'
+import type { EventSource } from '../destinations/tiktok-commanders/tiktok/event-names'
+import { MATCH_KEYS, type MatchKey } from '../destinations/tiktok-commanders/tiktok/match-keys'
+
+// The describe stage: what an event becomes before it is sent (the destination's own preview: mapping, validation,
+// builder), for the summary (TikTok event, source, match keys) and the dry run (the body). An event the preview
+// refuses would be refused by the send in the same words, so it is settled here and never costs a request.
+
+export { MATCH_KEYS, type MatchKey }
+/** `unknown`: the event was refused before its source could be told. */
+export type Source = EventSource | 'unknown'
+
+export interface Description {
+  tiktokEvent: string
+  source: EventSource
+  matchKeys: MatchKey[]
+  body: JSONObject
+}
+
+export function describeEvent(
+  mapping: JSONObject,
+  event: SegmentEvent,
+  settings: Settings
+): { description: Description } | { reason: string } {
+  try {
+    const preview = previewEvent(mapping, event, settings)
+    return {
+      description: {
+        tiktokEvent: preview.event.event,
+        source: preview.event.source,
+        matchKeys: preview.matchKeys,
+        body: preview.request.body as JSONObject
+      }
+    }
+  } catch (err) {
+    return { reason: namingField(err instanceof Error ? err.message : String(err)) }
+  }
+}
+
+const fieldByLabel = new Map(Object.entries(fields).map(([key, field]) => [field.label, key]))
+
+/** The framework's schema errors name a field by its label ("Value must be a number"): add its key. */
+export function namingField(reason: string): string {
+  const label = /^(.+?) must /.exec(reason)?.[1]
+  const key = label ? fieldByLabel.get(label) : undefined
+  return key ? `${reason} (field \`${key}\`)` : reason
+}

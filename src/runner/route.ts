@@ -1,0 +1,153 @@
+import type { SegmentEvent } from '@segment/actions-core'
+import type { Settings } from '../destinations/tiktok-commanders/generated-types'
+import { toFrameworkEvent, type CommandersActEvent } from '../destinations/tiktok-commanders/commanders/event'
+import { describeEvent, type Description } from './describe'
+import type { InputRecord } from './read-events'
+import type { EventOutcome } from './settle'
+import type { RunnerSubscription } from './subscriptions'
+
+// The route stage: an input record becomes an event for one subscription, or settles at once (unreadable, no
+// subscription, no consent, too large to send).
+
+export interface Routed {
+  index: number
+  where: string
+  bytes: number
+  input: Record<string, unknown>
+  event: SegmentEvent
+  subscription: RunnerSubscription
+  tiktokEvent: string
+  eventId?: string
+  description: Description
+}
+
+export interface RouteOptions {
+  settings: Settings
+  subscriptions: RunnerSubscription[]
+  /** Consent categories an event must hold (all of them) to be sent. */
+  requireConsent?: string[]
+  /** An event whose text is larger is refused alone, before it can sink a request. */
+  maxEventBytes: number
+}
+
+/** 1 MiB: far above any real event, far below what makes TikTok answer 413. */
+export const MAX_EVENT_BYTES = 1024 * 1024
+
+export function createRouter(options: RouteOptions): (record: InputRecord) => Routed | EventOutcome {
+  const route = router(options.subscriptions)
+  const required = options.requireConsent ?? []
+  return (record) => {
+    const base = { index: record.index, where: record.where, source: 'unknown' as const, attempts: 0 }
+    if (record.error !== undefined) {
+      const { raw, rawBase64 } = record
+      return {
+        ...base,
+        tiktokEvent: '(unreadable)',
+        status: 'refused',
+        httpStatus: 400,
+        reason: record.error,
+        input: rawBase64 !== undefined ? { rawBase64 } : { raw }
+      }
+    }
+    const input = record.event as Record<string, unknown>
+    const eventId = eventIdOf(input as CommandersActEvent)
+    if (record.bytes > options.maxEventBytes) {
+      return {
+        ...base,
+        eventId,
+        tiktokEvent: '(too large)',
+        status: 'refused',
+        httpStatus: 413,
+        reason: `${record.where} is ${record.bytes} bytes, over the ${options.maxEventBytes} an event may take`,
+        input: { event: input }
+      }
+    }
+    const event = toFrameworkEvent(input as CommandersActEvent)
+    const subscription = route(event)
+    if (!subscription) {
+      return {
+        ...base,
+        eventId,
+        tiktokEvent: '(no subscription)',
+        status: 'refused',
+        httpStatus: 400,
+        reason: `no subscription matches event_name ${JSON.stringify(event.event ?? null)}`,
+        input: { event: input }
+      }
+    }
+    const described = describeEvent(subscription.mapping, event, options.settings)
+    if ('reason' in described) {
+      return {
+        ...base,
+        eventId,
+        tiktokEvent: mappedEventName(subscription),
+        status: 'refused',
+        httpStatus: 400,
+        reason: described.reason,
+        input: { event: input }
+      }
+    }
+    const { description } = described
+    const tiktokEvent = description.tiktokEvent
+    if (required.length) {
+      const held = consentOf(input)
+      const missing = required.filter((c) => !held.has(c))
+      if (missing.length) {
+        return {
+          ...base,
+          source: description.source,
+          eventId,
+          tiktokEvent,
+          status: 'not_sent',
+          reason: `no consent: needs categories ${required.join(', ')}`
+        }
+      }
+    }
+    return {
+      index: record.index,
+      where: record.where,
+      bytes: record.bytes,
+      input,
+      event,
+      subscription,
+      tiktokEvent,
+      eventId,
+      description
+    }
+  }
+}
+
+/** `user.consent_categories` of either Commanders Act layout: an array of ids, or a comma-separated string. */
+function consentOf(input: Record<string, unknown>): Set<string> {
+  const own = (u: unknown) =>
+    u !== null && typeof u === 'object' && Object.prototype.hasOwnProperty.call(u, 'consent_categories')
+      ? (u as Record<string, unknown>).consent_categories
+      : undefined
+  const categories = own((input.properties as Record<string, unknown> | undefined)?.user) ?? own(input.user)
+  const list = Array.isArray(categories) ? categories : typeof categories === 'string' ? categories.split(',') : []
+  return new Set(list.filter((c) => typeof c === 'string' || typeof c === 'number').map((c) => String(c).trim()))
+}
+
+function mappedEventName(subscription: RunnerSubscription): string {
+  const event = subscription.mapping.event
+  return typeof event === 'string' ? event : subscription.name
+}
+
+function eventIdOf(e: CommandersActEvent): string | undefined {
+  const id = (e.properties?.id ?? (e.context as { event_id?: unknown } | undefined)?.event_id) as unknown
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined
+}
+
+/**
+ * The subscription an event goes to: the first that matches, as a CDP decides. When every subscription is a plain
+ * `event = "name"` (the presets are), that is a lookup by name instead of trying each one in turn.
+ */
+function router(subscriptions: RunnerSubscription[]): (event: SegmentEvent) => RunnerSubscription | undefined {
+  const byName = new Map<string, RunnerSubscription>()
+  for (const s of subscriptions) {
+    const name = /^event = "([^"\\]*)"$/.exec(s.subscribe)?.[1]
+    if (name === undefined) return (event) => subscriptions.find((sub) => sub.matches(event))
+    if (!byName.has(name)) byName.set(name, s)
+  }
+  return (event) => (typeof event.event === 'string' ? byName.get(event.event) : undefined)
+}
