@@ -4,7 +4,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from '../reportWebEvent/generated-types'
 import { SOURCE_SETTINGS } from '../settings'
 import { readCookie, ttclidFromUrl } from '../commanders/identifiers'
-import { hashEmail, hashExternalId, hashGaid, hashIdfa, hashName, hashPhone, hashZip } from '../hashing'
+import { hashEmail, hashExternalId, hashGaid, hashIdfa, hashName, hashPhone, hashZip, type HashMemo } from '../hashing'
 import { CONTENT_TYPES, CURRENCIES, type ContentType } from './constants'
 import {
   ATT_STATUSES,
@@ -37,7 +37,13 @@ const EMAIL_FIELDS = ['email', 'email_md5', 'email_sha256'] as const
 
 type Device = NonNullable<Payload['device']>
 
-export function buildEvent(payload: Payload, settings: Settings, now: number = Date.now()): TikTokEvent {
+/** `memo`: the batch's hashes of identifiers already seen in it (see HashMemo); none for a single event. */
+export function buildEvent(
+  payload: Payload,
+  settings: Settings,
+  now: number = Date.now(),
+  memo?: HashMemo
+): TikTokEvent {
   const source = eventSource(payload, settings)
   const sourceId = sourceIdOf(source, settings)
   const pixel = source === 'web' && (settings.apiFormat ?? 'pixel') === 'pixel'
@@ -52,7 +58,7 @@ export function buildEvent(payload: Payload, settings: Settings, now: number = D
     eventId: text(payload.event_id),
     time: parseTimestamp(payload.timestamp, now),
     builtAt: now,
-    user: buildUser(payload, settings),
+    user: buildUser(payload, settings, memo),
     ip: text(payload.ip),
     userAgent: text(payload.user_agent),
     locale: source === 'web' || source === 'app' ? locale(device) : undefined,
@@ -75,7 +81,7 @@ export function buildEvent(payload: Payload, settings: Settings, now: number = D
     case 'web':
       return { ...common, source, ...webPart(payload) }
     case 'app':
-      return { ...common, source, app: appPart(payload), device: deviceIds(device) }
+      return { ...common, source, app: appPart(payload), device: deviceIds(device, memo) }
     case 'offline':
       return { ...common, source }
     case 'crm':
@@ -166,7 +172,7 @@ function appPart(payload: Payload) {
 }
 
 /** Each platform's ids, and never another platform's: an IDFA on Android would be a wrong id, not a missing one. */
-function deviceIds(device: Device | undefined): DeviceIds {
+function deviceIds(device: Device | undefined, memo: HashMemo | undefined): DeviceIds {
   const platform = text(own(device, 'type'))?.toLowerCase()
   const advertisingId = text(own(device, 'advertising_id'))
   const explicit = text(own(device, 'att_status'))?.toUpperCase()
@@ -180,7 +186,7 @@ function deviceIds(device: Device | undefined): DeviceIds {
     const derived = tracking === true ? 'AUTHORIZED' : tracking === false ? 'DENIED' : undefined
     return (
       compact({
-        idfa: mapText(advertisingId, hashIdfa),
+        idfa: mapText(advertisingId, hasher(memo, 'idfa', hashIdfa)),
         idfv: text(own(device, 'idfv')),
         attStatus: (explicit ?? derived) as AttStatus | undefined
       }) ?? {}
@@ -189,7 +195,7 @@ function deviceIds(device: Device | undefined): DeviceIds {
   if (platform === 'android') {
     return (
       compact({
-        gaid: mapText(advertisingId, hashGaid),
+        gaid: mapText(advertisingId, hasher(memo, 'gaid', hashGaid)),
         attStatus: (explicit ?? 'NOT_APPLICABLE') as AttStatus
       }) ?? {}
     )
@@ -221,21 +227,24 @@ function locale(device: Device | undefined): string | undefined {
   return [lang.toLowerCase(), ...rest.map((part) => (part.length === 2 ? part.toUpperCase() : part))].join('-')
 }
 
-function buildUser(payload: Payload, settings: Settings): TikTokEvent['user'] {
+function buildUser(payload: Payload, settings: Settings, memo: HashMemo | undefined): TikTokEvent['user'] {
   const user = own<Record<string, unknown>>(payload, 'user') ?? {}
   const identifier = settings.userIdentifier?.trim() || 'id'
   const chosenEmail = settings.userEmailField ?? 'email'
   // The chosen email property first, then any other present one: a CDP rarely fills all three.
-  const emailField = [chosenEmail, ...EMAIL_FIELDS.filter((f) => f !== chosenEmail)].find((f) => texts(own(user, f)))
+  const emails = firstTexts(user, [chosenEmail, ...EMAIL_FIELDS.filter((f) => f !== chosenEmail)])
   const country = text(settings.defaultPhoneCountry)?.toUpperCase() as CountryCode | undefined
   return (
     compact({
-      externalId: hashAll(userProperty(user, identifier), hashExternalId),
-      email: emailField ? hashAll(texts(own(user, emailField)), hashEmail) : undefined,
-      phone: hashAll(userProperty(user, 'phone'), (phone) => hashPhone(phone, country)),
-      firstName: mapText(text(own(user, 'firstname')), hashName),
-      lastName: mapText(text(own(user, 'lastname')), hashName),
-      zipCode: mapText(text(own(user, 'zipcode')), hashZip),
+      externalId: hashAll(userProperty(user, identifier), hasher(memo, 'external_id', hashExternalId)),
+      email: hashAll(emails, hasher(memo, 'email', hashEmail)),
+      phone: hashAll(
+        userProperty(user, 'phone'),
+        hasher(memo, `phone ${country ?? ''}`, (phone) => hashPhone(phone, country))
+      ),
+      firstName: mapText(text(own(user, 'firstname')), hasher(memo, 'name', hashName)),
+      lastName: mapText(text(own(user, 'lastname')), hasher(memo, 'name', hashName)),
+      zipCode: mapText(text(own(user, 'zipcode')), hasher(memo, 'zip', hashZip)),
       city: plainLower(own(user, 'city')),
       state: plainLower(own(user, 'state')),
       country: plainLower(own(user, 'country'))
@@ -259,8 +268,10 @@ function own<T = unknown>(object: unknown, key: string): T | undefined {
 }
 
 function contentIds(contents: TikTokContent[] | undefined): string[] | undefined {
-  const ids = contents?.flatMap((c) => (c.content_id === undefined ? [] : [c.content_id]))
-  return ids?.length ? ids : undefined
+  if (contents === undefined) return undefined
+  const ids: string[] = []
+  for (const c of contents) if (c.content_id !== undefined) ids.push(c.content_id)
+  return ids.length ? ids : undefined
 }
 
 /** The marketer's own properties, as given; nothing empty. */
@@ -374,11 +385,25 @@ function text(raw: unknown): string | undefined {
 
 /** One value or several (a CRM may know several emails), each a non-empty trimmed string; undefined when none. */
 function texts(raw: unknown): string[] | undefined {
-  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => {
+  if (!Array.isArray(raw)) {
+    const t = text(raw)
+    return t === undefined ? undefined : [t]
+  }
+  const values: string[] = []
+  for (const v of raw) {
     const t = text(v)
-    return t === undefined ? [] : [t]
-  })
+    if (t !== undefined) values.push(t)
+  }
   return values.length ? values : undefined
+}
+
+/** The values of the first of these properties that has any. */
+function firstTexts(object: Record<string, unknown>, keys: readonly string[]): string[] | undefined {
+  for (const key of keys) {
+    const values = texts(own(object, key))
+    if (values) return values
+  }
+  return undefined
 }
 
 function plainLower(raw: unknown): string | undefined {
@@ -389,9 +414,23 @@ function mapText(value: string | undefined, fn: (v: string) => string | undefine
   return value === undefined ? undefined : fn(value)
 }
 
+/** The hash of one kind of identifier, through the batch's memo when there is one. */
+function hasher(memo: HashMemo | undefined, kind: string, fn: (raw: string) => string | undefined) {
+  return memo ? (raw: string) => memo.get(kind, raw, fn) : fn
+}
+
 /** Each value hashed, duplicates and unusable values (an unreadable phone) left out. */
 function hashAll(values: string[] | undefined, fn: (v: string) => string | undefined): string[] | undefined {
   if (values === undefined) return undefined
-  const hashed = [...new Set(values.flatMap((v) => fn(v) ?? []))]
-  return hashed.length ? hashed : undefined
+  // Nearly always one value: no set for it.
+  if (values.length === 1) {
+    const hashed = fn(values[0])
+    return hashed === undefined ? undefined : [hashed]
+  }
+  const hashed = new Set<string>()
+  for (const v of values) {
+    const h = fn(v)
+    if (h !== undefined) hashed.add(h)
+  }
+  return hashed.size ? [...hashed] : undefined
 }
