@@ -4,6 +4,13 @@ import { MAX_EVENTS_PER_REQUEST } from '../tiktok/constants'
 // Every default reads the product page's layout first (Commanders Act HTTP API 1.0: `properties.user.email`,
 // `page.url`, `device.ip`) and falls back to the current layout (`user.email`, `context.page.url`,
 // `context.device.ip`), so events of either kind work without re-mapping.
+//
+// The framework resolves every default of every event, one directive at a time, and that is most of the CPU an
+// event costs. So a container both layouts share (the page, the device, a product) is read once, as an object field
+// (Page, Client, an item's Product), rather than once per value in it; the value fields it feeds (Page URL, IP
+// Address, Unit Price, ...) have no default of their own, and take the container's value when they are empty.
+// Mappings saved with the earlier per-value defaults set the value fields and lack the containers, so they send what
+// they always sent.
 
 type Mapping = Record<string, unknown>
 
@@ -16,13 +23,10 @@ export function firstOf(...paths: string[]): Mapping {
 
 /** An item of `properties.items` (or `items`) as a TikTok content; paths are relative to the item. */
 const contentShape = {
-  content_id: firstOf('$.id', '$.product.id'),
-  price: { '@path': '$.product.price' },
+  content_id: { '@path': '$.id' },
   quantity: { '@path': '$.quantity' },
   content_type: { '@path': '$.content_type' },
-  content_name: { '@path': '$.product.name' },
-  content_category: { '@path': '$.product.category_1' },
-  brand: { '@path': '$.product.brand' }
+  product: { '@path': '$.product' }
 }
 
 export const event: InputField = {
@@ -50,48 +54,74 @@ export const timestamp: InputField = {
   default: firstOf('$.event_timestamp', '$.context.event_timestamp')
 }
 
+export const page: InputField = {
+  label: 'Page',
+  description:
+    'The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.',
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  // Labelled as the fields they fill, so that the framework's errors name them alike.
+  properties: {
+    url: { label: 'Page URL', type: 'string' },
+    referrer: { label: 'Page Referrer', type: 'string' }
+  },
+  default: firstOf('$.page', '$.context.page')
+}
+
 export const page_url: InputField = {
   label: 'Page URL',
-  description: 'The URL of the page where the event happened.',
-  type: 'string',
-  default: firstOf('$.page.url', '$.context.page.url')
+  description: 'The URL of the page where the event happened. When empty, the url of Page.',
+  type: 'string'
 }
 
 export const referrer: InputField = {
   label: 'Page Referrer',
-  description: 'The URL of the page the visitor came from.',
-  type: 'string',
-  default: firstOf('$.page.referrer', '$.context.page.referrer')
+  description: 'The URL of the page the visitor came from. When empty, the referrer of Page.',
+  type: 'string'
 }
 
 export const landing_url: InputField = {
   label: 'Landing URL',
   description:
-    'The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one.',
-  type: 'string',
-  default: firstOf('$.page.location.href', '$.context.page.location.href')
+    'The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one. When empty, the location.href of Page.',
+  type: 'string'
+}
+
+export const client: InputField = {
+  label: 'Client',
+  description:
+    'The browser or app the event came from, as Commanders Act collects it (its device): ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty.',
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  properties: {
+    ip: { label: 'IP Address', type: 'string' },
+    user_agent: { label: 'User Agent', type: 'string' },
+    cookie: { label: 'Cookies', type: 'string' }
+  },
+  default: firstOf('$.device', '$.context.device')
 }
 
 export const ip: InputField = {
   label: 'IP Address',
-  description: "The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires.",
-  type: 'string',
-  default: firstOf('$.device.ip', '$.context.device.ip')
+  description:
+    "The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Client.",
+  type: 'string'
 }
 
 export const user_agent: InputField = {
   label: 'User Agent',
-  description: "The visitor's browser user agent. Sent unhashed, as TikTok requires.",
-  type: 'string',
-  default: firstOf('$.device.user_agent', '$.context.device.user_agent')
+  description:
+    "The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Client.",
+  type: 'string'
 }
 
 export const cookie: InputField = {
   label: 'Cookies',
   description:
-    'The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty.',
-  type: 'string',
-  default: firstOf('$.device.cookie', '$.context.device.cookie')
+    'The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Client.',
+  type: 'string'
 }
 
 export const user: InputField = {
@@ -205,7 +235,7 @@ export const ttclid: InputField = {
 export const contents: InputField = {
   label: 'Contents',
   description:
-    'The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product).',
+    "The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand).",
   type: 'object',
   multiple: true,
   additionalProperties: false,
@@ -216,7 +246,22 @@ export const contents: InputField = {
     content_type: { label: 'Content Type', description: 'product or product_group', type: 'string' },
     content_name: { label: 'Content Name', type: 'string' },
     content_category: { label: 'Content Category', type: 'string' },
-    brand: { label: 'Brand', description: 'Events API 2.0 only.', type: 'string' }
+    brand: { label: 'Brand', description: 'Events API 2.0 only.', type: 'string' },
+    product: {
+      label: 'Product',
+      description: 'The Commanders Act product of the item: id, price, name, category_1 and brand.',
+      type: 'object',
+      additionalProperties: true,
+      // Typed and labelled as the fields they fill, so the framework reads them alike (a price of "12.5" is 12.5)
+      // and names them alike when it cannot.
+      properties: {
+        id: { label: 'Content ID', type: 'string' },
+        price: { label: 'Unit Price', type: 'number' },
+        name: { label: 'Content Name', type: 'string' },
+        category_1: { label: 'Content Category', type: 'string' },
+        brand: { label: 'Brand', type: 'string' }
+      }
+    }
   },
   default: { '@arrayPath': [firstOf('$.properties.items', '$.items'), contentShape] }
 }
@@ -308,9 +353,11 @@ export const fields: Record<string, InputField> = {
   event,
   event_id,
   timestamp,
+  page,
   page_url,
   referrer,
   landing_url,
+  client,
   ip,
   user_agent,
   cookie,

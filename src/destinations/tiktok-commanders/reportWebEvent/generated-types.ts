@@ -14,27 +14,44 @@ export interface Payload {
    */
   timestamp?: string
   /**
-   * The URL of the page where the event happened.
+   * The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.
+   */
+  page?: {
+    url?: string
+    referrer?: string
+    [k: string]: unknown | undefined
+  }
+  /**
+   * The URL of the page where the event happened. When empty, the url of Page.
    */
   page_url?: string
   /**
-   * The URL of the page the visitor came from.
+   * The URL of the page the visitor came from. When empty, the referrer of Page.
    */
   referrer?: string
   /**
-   * The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one.
+   * The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one. When empty, the location.href of Page.
    */
   landing_url?: string
   /**
-   * The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires.
+   * The browser or app the event came from, as Commanders Act collects it (its device): ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty.
+   */
+  client?: {
+    ip?: string
+    user_agent?: string
+    cookie?: string
+    [k: string]: unknown | undefined
+  }
+  /**
+   * The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Client.
    */
   ip?: string
   /**
-   * The visitor's browser user agent. Sent unhashed, as TikTok requires.
+   * The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Client.
    */
   user_agent?: string
   /**
-   * The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty.
+   * The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Client.
    */
   cookie?: string
   /**
@@ -66,7 +83,7 @@ export interface Payload {
    */
   ttclid?: string
   /**
-   * The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product).
+   * The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand).
    */
   contents?: {
     content_id?: string
@@ -82,6 +99,17 @@ export interface Payload {
      * Events API 2.0 only.
      */
     brand?: string
+    /**
+     * The Commanders Act product of the item: id, price, name, category_1 and brand.
+     */
+    product?: {
+      id?: string
+      price?: number
+      name?: string
+      category_1?: string
+      brand?: string
+      [k: string]: unknown | undefined
+    }
   }[]
   /**
    * product or product_group, depending on how your TikTok product catalog is set up. Defaults to product.

@@ -49,6 +49,7 @@ export function buildEvent(
   const pixel = source === 'web' && (settings.apiFormat ?? 'pixel') === 'pixel'
   const name = eventName(payload.event, source, pixel)
   const device = own<Device>(payload, 'device')
+  const client = own<Record<string, unknown>>(payload, 'client')
   const contents = buildContents(payload)
   const query = text(payload.query)
   const common: CommonEvent = {
@@ -59,8 +60,8 @@ export function buildEvent(
     time: parseTimestamp(payload.timestamp, now),
     builtAt: now,
     user: buildUser(payload, settings, memo),
-    ip: text(payload.ip),
-    userAgent: text(payload.user_agent),
+    ip: text(payload.ip) ?? text(own(client, 'ip')),
+    userAgent: text(payload.user_agent) ?? text(own(client, 'user_agent')),
     locale: source === 'web' || source === 'app' ? locale(device) : undefined,
     properties: {
       contents,
@@ -79,7 +80,7 @@ export function buildEvent(
   }
   switch (source) {
     case 'web':
-      return { ...common, source, ...webPart(payload) }
+      return { ...common, source, ...webPart(payload, client) }
     case 'app':
       return { ...common, source, app: appPart(payload), device: deviceIds(device, memo) }
     case 'offline':
@@ -147,15 +148,19 @@ function eventName(raw: string | undefined, source: EventSource, pixel: boolean)
   }
 }
 
-function webPart(payload: Payload) {
-  const pageUrl = text(payload.page_url)
+// Page URL, Page Referrer, Landing URL and Cookies, when empty, come from the Page and Client containers (see
+// fields.ts): the defaults read each container once, not once per value.
+function webPart(payload: Payload, client: Record<string, unknown> | undefined) {
+  const page = own<Record<string, unknown>>(payload, 'page')
+  const pageUrl = text(payload.page_url) ?? text(own(page, 'url'))
+  const cookie = text(payload.cookie) ?? text(own(client, 'cookie'))
   return {
-    page: { url: pageUrl, referrer: text(payload.referrer) },
-    ttp: text(payload.ttp) ?? readCookie(payload.cookie, '_ttp'),
+    page: { url: pageUrl, referrer: text(payload.referrer) ?? text(own(page, 'referrer')) },
+    ttp: text(payload.ttp) ?? readCookie(cookie, '_ttp'),
     ttclid:
       text(payload.ttclid) ??
-      readCookie(payload.cookie, 'ttclid') ??
-      ttclidFromUrl(text(payload.landing_url)) ??
+      readCookie(cookie, 'ttclid') ??
+      ttclidFromUrl(text(payload.landing_url) ?? text(own(own(page, 'location'), 'href'))) ??
       ttclidFromUrl(pageUrl)
   }
 }
@@ -291,15 +296,17 @@ function customProperties(raw: unknown): Record<string, unknown> | undefined {
 
 function buildContents(payload: Payload): TikTokContent[] | undefined {
   const contents = (payload.contents ?? []).map((item, i) => {
+    // An empty field takes the item's Product's value (see fields.ts).
+    const product = own<Record<string, unknown>>(item, 'product')
     // Never empty: content_type always has a value.
     const content = compact({
       // TikTok rejects a numeric content_id (40002 Not a valid string).
-      content_id: text(item.content_id),
-      brand: text(item.brand),
+      content_id: text(item.content_id) ?? text(own(product, 'id')),
+      brand: text(item.brand) ?? text(own(product, 'brand')),
       content_type: contentType(item.content_type, `contents.${i}.content_type`) ?? 'product',
-      content_name: text(item.content_name),
-      content_category: text(item.content_category),
-      price: number(item.price, `contents.${i}.price`),
+      content_name: text(item.content_name) ?? text(own(product, 'name')),
+      content_category: text(item.content_category) ?? text(own(product, 'category_1')),
+      price: number(item.price ?? own<number>(product, 'price'), `contents.${i}.price`),
       quantity: quantity(item.quantity, `contents.${i}.quantity`)
     }) as TikTokContent
     return content
