@@ -6,9 +6,10 @@ import { MAX_EVENTS_PER_REQUEST } from '../tiktok/constants'
 // `context.device.ip`), so events of either kind work without re-mapping.
 //
 // The framework resolves every default of every event, one directive at a time, and that is most of the CPU an
-// event costs. So a container both layouts share (the page, the device, a product) is read once, as an object field
-// (Page, Client, an item's Product), rather than once per value in it; the value fields it feeds (Page URL, IP
-// Address, Unit Price, ...) have no default of their own, and take the container's value when they are empty.
+// event costs. So a container (the page, the device, a product, partners.tiktok) is read once, as an object field
+// (Page, Client, an item's Product, TikTok Partner Fields), rather than once per value in it; the value fields it
+// feeds (Page URL, IP Address, Unit Price, ...) have no default of their own, and take the container's value when
+// they are empty.
 // Mappings saved with the earlier per-value defaults set the value fields and lack the containers, so they send what
 // they always sent.
 
@@ -153,12 +154,32 @@ export const user: InputField = {
   default: firstOf('$.properties.user', '$.user')
 }
 
+export const tiktok_partner: InputField = {
+  label: 'TikTok Partner Fields',
+  description:
+    'What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu, event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.',
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  // Typed and labelled as the fields they fill, so the framework reads them alike (an ldu of "true" is true) and
+  // names them alike when it cannot.
+  properties: {
+    ttp: { label: 'TikTok Browser ID (_ttp)', type: 'string' },
+    ttclid: { label: 'TikTok Click ID (ttclid)', type: 'string' },
+    ldu: { label: 'Limited Data Use', type: 'boolean' },
+    event_source: { label: 'Event Source', type: 'string' },
+    shop_id: { label: 'Shop ID', type: 'string' },
+    lead_id: { label: 'Lead ID', type: 'string' },
+    lead_event_source: { label: 'Lead Source', type: 'string' }
+  },
+  default: { '@path': '$.partners.tiktok' }
+}
+
 export const event_source: InputField = {
   label: 'Event Source',
   description:
-    'Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.event_source' }
+    'Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting. Read from TikTok Partner Fields (event_source) when empty.',
+  type: 'string'
 }
 
 export const app: InputField = {
@@ -205,31 +226,29 @@ export const device: InputField = {
 
 export const lead_id: InputField = {
   label: 'Lead ID',
-  description: 'The id of the lead in your CRM. Required for CRM events.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.lead_id' }
+  description: 'The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.',
+  type: 'string'
 }
 
 export const lead_event_source: InputField = {
   label: 'Lead Source',
-  description: 'The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.lead_event_source' }
+  description:
+    'The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only. When empty, the lead_event_source of TikTok Partner Fields.',
+  type: 'string'
 }
 
 export const ttp: InputField = {
   label: 'TikTok Browser ID (_ttp)',
-  description: 'The _ttp cookie value set by the TikTok pixel. When empty, the _ttp cookie is read from Cookies.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.ttp' }
+  description:
+    'The _ttp cookie value set by the TikTok pixel. When empty, the ttp of TikTok Partner Fields, then the _ttp cookie read from Cookies.',
+  type: 'string'
 }
 
 export const ttclid: InputField = {
   label: 'TikTok Click ID (ttclid)',
   description:
-    'The ttclid TikTok appends to ad landing pages. When empty, the ttclid cookie is used, then the ttclid query parameter of the landing URL, then of the page URL.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.ttclid' }
+    'The ttclid TikTok appends to ad landing pages. When empty, the ttclid of TikTok Partner Fields, then the ttclid cookie, then the ttclid query parameter of the landing URL, then of the page URL.',
+  type: 'string'
 }
 
 export const contents: InputField = {
@@ -310,9 +329,8 @@ export const order_id: InputField = {
 
 export const shop_id: InputField = {
   label: 'Shop ID',
-  description: 'The shop the sale happened in. Events API 2.0 only.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.shop_id' }
+  description: 'The shop the sale happened in. Events API 2.0 only. When empty, the shop_id of TikTok Partner Fields.',
+  type: 'string'
 }
 
 export const custom_properties: InputField = {
@@ -328,9 +346,8 @@ export const custom_properties: InputField = {
 export const limited_data_use: InputField = {
   label: 'Limited Data Use',
   description:
-    'Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field.',
-  type: 'boolean',
-  default: { '@path': '$.partners.tiktok.ldu' }
+    'Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field. When empty, the ldu of TikTok Partner Fields.',
+  type: 'boolean'
 }
 
 export const enable_batching: InputField = {
@@ -362,6 +379,7 @@ export const fields: Record<string, InputField> = {
   user_agent,
   cookie,
   user,
+  tiktok_partner,
   ttp,
   ttclid,
   contents,

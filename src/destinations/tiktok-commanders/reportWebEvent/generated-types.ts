@@ -75,11 +75,24 @@ export interface Payload {
     [k: string]: unknown | undefined
   }
   /**
-   * The _ttp cookie value set by the TikTok pixel. When empty, the _ttp cookie is read from Cookies.
+   * What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu, event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.
+   */
+  tiktok_partner?: {
+    ttp?: string
+    ttclid?: string
+    ldu?: boolean
+    event_source?: string
+    shop_id?: string
+    lead_id?: string
+    lead_event_source?: string
+    [k: string]: unknown | undefined
+  }
+  /**
+   * The _ttp cookie value set by the TikTok pixel. When empty, the ttp of TikTok Partner Fields, then the _ttp cookie read from Cookies.
    */
   ttp?: string
   /**
-   * The ttclid TikTok appends to ad landing pages. When empty, the ttclid cookie is used, then the ttclid query parameter of the landing URL, then of the page URL.
+   * The ttclid TikTok appends to ad landing pages. When empty, the ttclid of TikTok Partner Fields, then the ttclid cookie, then the ttclid query parameter of the landing URL, then of the page URL.
    */
   ttclid?: string
   /**
@@ -136,7 +149,7 @@ export interface Payload {
    */
   order_id?: string
   /**
-   * The shop the sale happened in. Events API 2.0 only.
+   * The shop the sale happened in. Events API 2.0 only. When empty, the shop_id of TikTok Partner Fields.
    */
   shop_id?: string
   /**
@@ -146,7 +159,7 @@ export interface Payload {
     [k: string]: unknown | undefined
   }
   /**
-   * Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting.
+   * Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting. Read from TikTok Partner Fields (event_source) when empty.
    */
   event_source?: string
   /**
@@ -178,15 +191,15 @@ export interface Payload {
     [k: string]: unknown | undefined
   }
   /**
-   * The id of the lead in your CRM. Required for CRM events.
+   * The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.
    */
   lead_id?: string
   /**
-   * The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only.
+   * The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only. When empty, the lead_event_source of TikTok Partner Fields.
    */
   lead_event_source?: string
   /**
-   * Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field.
+   * Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field. When empty, the ldu of TikTok Partner Fields.
    */
   limited_data_use?: boolean
   /**

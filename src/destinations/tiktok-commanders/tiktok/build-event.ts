@@ -49,7 +49,8 @@ export function buildEvent(
   const pixel = source === 'web' && (settings.apiFormat ?? 'pixel') === 'pixel'
   const name = eventName(payload.event, source, pixel)
   const device = own<Device>(payload, 'device')
-  const client = own<Record<string, unknown>>(payload, 'client')
+  const client = own(payload, 'client')
+  const partner = own(payload, 'tiktok_partner')
   const contents = buildContents(payload)
   const query = text(payload.query)
   const common: CommonEvent = {
@@ -73,20 +74,20 @@ export function buildEvent(
       description: text(payload.description),
       query,
       orderId: text(payload.order_id),
-      shopId: text(payload.shop_id),
+      shopId: text(payload.shop_id) ?? text(own(partner, 'shop_id')),
       custom: customProperties(payload.custom_properties)
     },
-    limitedDataUse: typeof payload.limited_data_use === 'boolean' ? payload.limited_data_use : undefined
+    limitedDataUse: flag(payload.limited_data_use) ?? flag(own(partner, 'ldu'))
   }
   switch (source) {
     case 'web':
-      return { ...common, source, ...webPart(payload, client) }
+      return { ...common, source, ...webPart(payload, client, partner) }
     case 'app':
       return { ...common, source, app: appPart(payload), device: deviceIds(device, memo) }
     case 'offline':
       return { ...common, source }
     case 'crm':
-      return { ...common, source, lead: leadPart(payload) }
+      return { ...common, source, lead: leadPart(payload, partner) }
   }
 }
 
@@ -97,7 +98,9 @@ export function buildEvent(
  */
 export function eventSource(payload: Payload, settings: Settings): EventSource {
   // Checked here rather than by a `choices` enum: the framework keeps a '' in a batch that it drops for one event.
-  const explicit = text(payload.event_source)?.toLowerCase()
+  const explicit = (
+    text(payload.event_source) ?? text(own(own(payload, 'tiktok_partner'), 'event_source'))
+  )?.toLowerCase()
   if (explicit !== undefined) {
     if (!sources.has(explicit)) {
       throw new PayloadValidationError(
@@ -148,17 +151,18 @@ function eventName(raw: string | undefined, source: EventSource, pixel: boolean)
   }
 }
 
-// Page URL, Page Referrer, Landing URL and Cookies, when empty, come from the Page and Client containers (see
-// fields.ts): the defaults read each container once, not once per value.
-function webPart(payload: Payload, client: Record<string, unknown> | undefined) {
+// An empty value field takes its container's value: Page, Client, TikTok Partner Fields (see fields.ts). The defaults
+// read each container once, not once per value.
+function webPart(payload: Payload, client: unknown, partner: unknown) {
   const page = own<Record<string, unknown>>(payload, 'page')
   const pageUrl = text(payload.page_url) ?? text(own(page, 'url'))
   const cookie = text(payload.cookie) ?? text(own(client, 'cookie'))
   return {
     page: { url: pageUrl, referrer: text(payload.referrer) ?? text(own(page, 'referrer')) },
-    ttp: text(payload.ttp) ?? readCookie(cookie, '_ttp'),
+    ttp: text(payload.ttp) ?? text(own(partner, 'ttp')) ?? readCookie(cookie, '_ttp'),
     ttclid:
       text(payload.ttclid) ??
+      text(own(partner, 'ttclid')) ??
       readCookie(cookie, 'ttclid') ??
       ttclidFromUrl(text(payload.landing_url) ?? text(own(own(page, 'location'), 'href'))) ??
       ttclidFromUrl(pageUrl)
@@ -208,14 +212,14 @@ function deviceIds(device: Device | undefined, memo: HashMemo | undefined): Devi
   return compact({ attStatus: explicit as AttStatus | undefined }) ?? {}
 }
 
-function leadPart(payload: Payload) {
-  const leadId = text(payload.lead_id)
+function leadPart(payload: Payload, partner: unknown) {
+  const leadId = text(payload.lead_id) ?? text(own(partner, 'lead_id'))
   if (leadId === undefined) {
     throw new PayloadValidationError(
       'lead_id: a CRM event needs the id of its lead (partners.tiktok.lead_id by default); TikTok refuses CRM events without one.'
     )
   }
-  return { leadId, leadEventSource: text(payload.lead_event_source) }
+  return { leadId, leadEventSource: text(payload.lead_event_source) ?? text(own(partner, 'lead_event_source')) }
 }
 
 /** BCP 47 from the SDK's language and region (`en` + `US` = `en-US`), else the web tag's `lang`. */
@@ -411,6 +415,10 @@ function firstTexts(object: Record<string, unknown>, keys: readonly string[]): s
     if (values) return values
   }
   return undefined
+}
+
+function flag(raw: unknown): boolean | undefined {
+  return typeof raw === 'boolean' ? raw : undefined
 }
 
 function plainLower(raw: unknown): string | undefined {
