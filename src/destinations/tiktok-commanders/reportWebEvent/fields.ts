@@ -226,7 +226,8 @@ export const device: InputField = {
 
 export const lead_id: InputField = {
   label: 'Lead ID',
-  description: 'The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.',
+  description:
+    'The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.',
   type: 'string'
 }
 
