@@ -193,10 +193,16 @@ export const app: InputField = {
     app_name: { label: 'App Name', type: 'string' },
     app_version: { label: 'App Version', type: 'string' }
   },
+  // Only events of a mobile SDK have context.app: other events skip its three paths and carry no empty App.
   default: {
-    app_id: { '@path': '$.context.app.namespace' },
-    app_name: { '@path': '$.context.app.name' },
-    app_version: { '@path': '$.context.app.version' }
+    '@if': {
+      exists: { '@path': '$.context.app' },
+      then: {
+        app_id: { '@path': '$.context.app.namespace' },
+        app_name: { '@path': '$.context.app.name' },
+        app_version: { '@path': '$.context.app.version' }
+      }
+    }
   }
 }
 
