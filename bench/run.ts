@@ -31,9 +31,13 @@ import { floorBody } from './floor'
 const N = Number(process.env.BENCH_EVENTS ?? 20_000)
 const SOAK = Number(process.env.BENCH_SOAK_EVENTS ?? 100_000)
 const root = path.resolve(__dirname, '..')
+// The sample holds app, offline and CRM events too: each source needs its id, as a real setup would have.
 const settings = (apiFormat: Settings['apiFormat']): Settings => ({
   accessToken: 'bench-token',
   pixelCode: 'CBENCHPIXEL000001',
+  appId: '7301234567890123456',
+  offlineEventSetId: '7302345678901234567',
+  crmEventSetId: '7303456789012345678',
   apiFormat
 })
 
