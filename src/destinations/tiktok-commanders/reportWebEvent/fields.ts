@@ -26,8 +26,10 @@ export function firstOf(...paths: string[]): Mapping {
 const contentShape = {
   content_id: { '@path': '$.id' },
   quantity: { '@path': '$.quantity' },
-  content_type: { '@path': '$.content_type' },
-  product: { '@path': '$.product' }
+  product: { '@path': '$.product' },
+  // Last, as most items have none: the framework deletes the key of an empty value, and V8 keeps an object fast only
+  // when the key it deletes is the last one (about 2 us an item to clean up and validate otherwise).
+  content_type: { '@path': '$.content_type' }
 }
 
 export const event: InputField = {
