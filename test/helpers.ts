@@ -1,10 +1,16 @@
 import { createHash } from 'crypto'
 import nock from 'nock'
-import { createTestIntegration, type JSONObject, type SegmentEvent } from '@segment/actions-core'
+import {
+  createTestIntegration,
+  PayloadValidationError,
+  type JSONObject,
+  type SegmentEvent
+} from '@segment/actions-core'
 import definition from '../src/destinations/tiktok-commanders'
 import { toFrameworkEvent, type CommandersActEvent } from '../src/destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../src/destinations/tiktok-commanders/generated-types'
 import { presets } from '../src/destinations/tiktok-commanders/presets'
+import { validateEvents2 } from '../src/emulator/validate'
 
 // nock patches Node's http module for the whole jest worker, while each test file gets its own copy of nock: a copy
 // left active by one file (with its interceptors and net-connect rules) would answer for the next file in that
@@ -190,4 +196,41 @@ function clean<T>(value: T): T {
     return (Object.keys(out).length ? out : undefined) as T
   }
   return value
+}
+
+export const EVENT_TRACK = '/open_api/v1.3/event/track/'
+
+export interface Events2Body {
+  event_source: string
+  event_source_id: string
+  test_event_code?: string
+  data: Array<Record<string, unknown>>
+}
+
+/**
+ * Sends one event with its preset (plus `mapping`) and returns the body TikTok received, after checking that only the
+ * Access-Token header carries the token and, for Events API 2.0, that the emulator (as strict as TikTok) accepts it.
+ */
+export async function sentBody(event: CommandersActEvent, s: Settings, mapping: JSONObject = {}, path = EVENT_TRACK) {
+  const { scope, captured } = interceptTikTok(path)
+  await sendThroughPreset(event, s, mapping)
+  expect(scope.isDone()).toBe(true)
+  expect(captured.headers['access-token']).toBe(s.accessToken)
+  expect(JSON.stringify(captured.body)).not.toContain(s.accessToken)
+  if (path === EVENT_TRACK) expect(validateEvents2(captured.body, Date.now())).toBeUndefined()
+  return captured.body as unknown as Events2Body
+}
+
+/** The event is refused with a PayloadValidationError whose message matches, and nothing reaches TikTok. */
+export async function refusedBeforeSending(
+  event: CommandersActEvent,
+  s: Settings,
+  message: RegExp,
+  mapping: JSONObject = {}
+) {
+  const scope = nock(TIKTOK).post(/.*/).reply(200, {})
+  await expect(sendThroughPreset(event, s, mapping)).rejects.toThrow(PayloadValidationError)
+  await expect(sendThroughPreset(event, s, mapping)).rejects.toThrow(message)
+  expect(scope.isDone()).toBe(false)
+  nock.cleanAll()
 }

@@ -1,19 +1,17 @@
 import nock from 'nock'
-import { PayloadValidationError, type JSONObject } from '@segment/actions-core'
 import type { CommandersActEvent } from '../../src/destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../../src/destinations/tiktok-commanders/generated-types'
 import { previewEvent } from '../../src/destinations/tiktok-commanders/preview'
 import { MATCH_KEYS, matchKeys } from '../../src/destinations/tiktok-commanders/tiktok/match-keys'
 import { toFrameworkEvent } from '../../src/destinations/tiktok-commanders/commanders/event'
-import { validateEvents2 } from '../../src/emulator'
 import { purchaseV1, purchaseV2, TS_MS } from '../fixtures/events'
-import { androidEvent, crmEvent, offlineV1, offlineV2 } from '../fixtures/sources'
+import { androidEvent, crmEvent, offlineV1, offlineV2, SHOE_CONTENT } from '../fixtures/sources'
 import {
   frameworkEvent,
-  interceptTikTok,
   PIXEL,
   presetMapping,
-  sendThroughPreset,
+  refusedBeforeSending,
+  sentBody,
   settings,
   sha,
   testDestination,
@@ -22,41 +20,13 @@ import {
 
 // Offline and CRM conversions, custom events and properties, and every identifier TikTok matches on (issue 10).
 
-const EVENT_TRACK = '/open_api/v1.3/event/track/'
 const OFFLINE = '7302345678901234567'
 const CRM = '7303456789012345678'
 const APP = '7301234567890123456'
 const all = (extra: Partial<Settings> = {}) =>
   settings({ appId: APP, offlineEventSetId: OFFLINE, crmEventSetId: CRM, testEventCode: 'T1', ...extra })
 
-async function sentBody(event: CommandersActEvent, s: Settings, mapping: JSONObject = {}, path = EVENT_TRACK) {
-  const { scope, captured } = interceptTikTok(path)
-  await sendThroughPreset(event, s, mapping)
-  expect(scope.isDone()).toBe(true)
-  if (path === EVENT_TRACK) expect(validateEvents2(captured.body, Date.now())).toBeUndefined()
-  return captured.body as { event_source: string; event_source_id: string; data: Array<Record<string, unknown>> }
-}
-
-/** Refused with a PayloadValidationError matching `message`, and nothing reached TikTok. */
-async function refused(event: CommandersActEvent, s: Settings, message: RegExp, mapping: JSONObject = {}) {
-  const scope = nock(TIKTOK).post(/.*/).reply(200, {})
-  await expect(sendThroughPreset(event, s, mapping)).rejects.toThrow(PayloadValidationError)
-  await expect(sendThroughPreset(event, s, mapping)).rejects.toThrow(message)
-  expect(scope.isDone()).toBe(false)
-  nock.cleanAll()
-}
-
-const contents = [
-  {
-    content_id: 'SKU-1',
-    brand: 'Acme',
-    content_type: 'product',
-    content_name: 'Trail shoe',
-    content_category: 'Shoes',
-    price: 24.95,
-    quantity: 2
-  }
-]
+const contents = [SHOE_CONTENT]
 
 afterEach(() => nock.cleanAll())
 
@@ -108,15 +78,28 @@ describe('offline events', () => {
     expect(user.email).toBe(sha('client@example.fr'))
   })
 
+  it('refuses every event while the Default Phone Country is not a country code, naming the setting', async () => {
+    await refusedBeforeSending(
+      offlineV2(),
+      all({ defaultPhoneCountry: 'France' }),
+      /Default Phone Country: "FRANCE" is not/
+    )
+  })
+
   it('refuses an offline event when the Offline Event Set ID is not configured: never the pixel code', async () => {
-    await refused(offlineV2(), settings(), /the Offline Event Set ID setting is empty/)
+    await refusedBeforeSending(offlineV2(), settings(), /the Offline Event Set ID setting is empty/)
   })
 
   it('refuses a custom or app-only name: offline takes standard names only', async () => {
-    await refused(offlineV2(), all(), /"StoreVisit" is not a TikTok standard offline event.*standard names only/, {
-      event: 'StoreVisit'
-    })
-    await refused(offlineV2(), all(), /"LaunchAPP" is a TikTok app event, and this is an offline event/, {
+    await refusedBeforeSending(
+      offlineV2(),
+      all(),
+      /"StoreVisit" is not a TikTok standard offline event.*standard names only/,
+      {
+        event: 'StoreVisit'
+      }
+    )
+    await refusedBeforeSending(offlineV2(), all(), /"LaunchAPP" is a TikTok app event, and this is an offline event/, {
       event: 'LaunchAPP'
     })
   })
@@ -159,8 +142,8 @@ describe('CRM events', () => {
   it('refuses a CRM event without a lead id, and one when the CRM Event Set ID is not configured', async () => {
     const event = crmEvent()
     event.partners = { tiktok: { event_source: 'crm' } }
-    await refused(event, all(), /lead_id: a CRM event needs the id of its lead/)
-    await refused(crmEvent(), settings(), /the CRM Event Set ID setting is empty/)
+    await refusedBeforeSending(event, all(), /lead_id: a CRM event needs the id of its lead/)
+    await refusedBeforeSending(crmEvent(), settings(), /the CRM Event Set ID setting is empty/)
   })
 
   it('takes a custom event name', async () => {
@@ -178,7 +161,9 @@ describe('custom events', () => {
   })
 
   it('the pixel format still refuses them, as the product page says', async () => {
-    await refused(purchaseV1(), all(), /"Newsletter" is not a TikTok standard web event/, { event: 'Newsletter' })
+    await refusedBeforeSending(purchaseV1(), all(), /"Newsletter" is not a TikTok standard web event/, {
+      event: 'Newsletter'
+    })
   })
 
   it.each([
@@ -189,9 +174,14 @@ describe('custom events', () => {
     ['a reserved name', 'Browse'],
     ['a reserved name', 'StartCheckout']
   ])('refuses a name %s, quoting the rule', async (_, name) => {
-    await refused(purchaseV2(), all({ apiFormat: 'events_2_0' }), /at most 50 characters, letters, digits, _ and -/, {
-      event: name
-    })
+    await refusedBeforeSending(
+      purchaseV2(),
+      all({ apiFormat: 'events_2_0' }),
+      /at most 50 characters, letters, digits, _ and -/,
+      {
+        event: name
+      }
+    )
   })
 })
 
@@ -284,6 +274,27 @@ describe('a batch of web, app, offline and CRM events', () => {
     const results = destination.results[0].multistatus ?? []
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200])
     expect(results[5]).toMatchObject({ sent: { event_id: 'POS-778812' } })
+  })
+})
+
+describe('Limited Data Use', () => {
+  it('goes with web and app events in Events API 2.0, not with offline or CRM ones', async () => {
+    const ldu = (e: CommandersActEvent) => ({ ...e, partners: { tiktok: { ...e.partners?.tiktok, ldu: true } } })
+    const web = await sentBody(ldu(purchaseV2()), all({ apiFormat: 'events_2_0' }))
+    expect(web.data[0].limited_data_use).toBe(true)
+    const app = await sentBody(ldu(androidEvent()), all())
+    expect(app.data[0].limited_data_use).toBe(true)
+    const offline = await sentBody(ldu(offlineV2()), all())
+    expect(offline.data[0].limited_data_use).toBeUndefined()
+  })
+})
+
+describe('locale', () => {
+  it("a web event in Events API 2.0 takes the web tag's language", async () => {
+    const event = purchaseV2()
+    ;(event.context as { device: Record<string, unknown> }).device.lang = 'fr_be'
+    const body = await sentBody(event, all({ apiFormat: 'events_2_0' }))
+    expect((body.data[0].user as Record<string, unknown>).locale).toBe('fr-BE')
   })
 })
 

@@ -37,6 +37,9 @@ describe('presets', () => {
     for (const preset of presets) {
       expect(preset).toMatchObject({ type: 'automatic', partnerAction: 'reportWebEvent' })
     }
+    // Each Commanders Act event name has exactly one preset.
+    const names = presets.map((p) => (p.type === 'automatic' ? p.subscribe : p.name))
+    expect(new Set(names).size).toBe(names.length)
   })
 
   it('map the field defaults plus the TikTok event', () => {

@@ -1,41 +1,27 @@
 import nock from 'nock'
-import { PayloadValidationError, type JSONObject } from '@segment/actions-core'
-import type { CommandersActEvent } from '../../src/destinations/tiktok-commanders/commanders/event'
+import { PayloadValidationError } from '@segment/actions-core'
 import type { Settings } from '../../src/destinations/tiktok-commanders/generated-types'
 import { PRESET_TABLE } from '../../src/destinations/tiktok-commanders/presets'
-import { validateEvents2 } from '../../src/emulator'
 import { purchaseV1, TS_MS, UA } from '../fixtures/events'
-import { ANDROID_UA, androidEvent, GAID_SHA, IDFA_SHA, IDFV, IOS_UA, iosEvent } from '../fixtures/sources'
+import { ANDROID_UA, androidEvent, GAID_SHA, IDFA_SHA, IDFV, IOS_UA, iosEvent, SHOE_CONTENT } from '../fixtures/sources'
 import {
+  EVENT_TRACK,
   frameworkEvent,
   interceptTikTok,
   PIXEL,
   presetMapping,
   sendThroughPreset,
+  sentBody,
   settings,
   sha,
   testDestination,
-  TIKTOK,
-  TOKEN
+  TIKTOK
 } from '../helpers'
 
 // App events (issue 9): the source found per event, app-only parts, TikTok's app names, requests grouped by source.
 
-const EVENT_TRACK = '/open_api/v1.3/event/track/'
 const APP_ID = '7301234567890123456'
 const withApp = (extra: Partial<Settings> = {}) => settings({ appId: APP_ID, testEventCode: 'TEST42', ...extra })
-
-/** Sends one event with its preset and returns the body TikTok received (asserting the headers on the way). */
-async function sentBody(event: CommandersActEvent, s: Settings, mapping: JSONObject = {}, path = EVENT_TRACK) {
-  const { scope, captured } = interceptTikTok(path)
-  await sendThroughPreset(event, s, mapping)
-  expect(scope.isDone()).toBe(true)
-  expect(captured.headers['access-token']).toBe(TOKEN)
-  expect(JSON.stringify(captured.body)).not.toContain(TOKEN)
-  // Whatever the destination sends, the emulator (as strict as TikTok) accepts.
-  if (path === EVENT_TRACK) expect(validateEvents2(captured.body, Date.now())).toBeUndefined()
-  return captured.body as { event_source: string; event_source_id: string; data: Array<Record<string, unknown>> }
-}
 
 afterEach(() => nock.cleanAll())
 
@@ -65,17 +51,7 @@ describe('app events from the Commanders Act mobile SDKs', () => {
             },
             app: { app_id: 'com.example.shop', app_name: 'Example Shop', app_version: '5.2.0' },
             properties: {
-              contents: [
-                {
-                  content_id: 'SKU-1',
-                  brand: 'Acme',
-                  content_type: 'product',
-                  content_name: 'Trail shoe',
-                  content_category: 'Shoes',
-                  price: 24.95,
-                  quantity: 2
-                }
-              ],
+              contents: [SHOE_CONTENT],
               content_ids: ['SKU-1'],
               content_type: 'product',
               currency: 'EUR',

@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import type { JSONObject } from '@segment/actions-core'
 import type { CommandersActEvent } from '../../src/destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../../src/destinations/tiktok-commanders/generated-types'
-import { EVENT_TABLE } from '../../src/destinations/tiktok-commanders/presets'
+import { PRESET_TABLE } from '../../src/destinations/tiktok-commanders/presets'
+import { DEFAULT_APP_ID, DEFAULT_CRM_EVENT_SET_ID, DEFAULT_OFFLINE_EVENT_SET_ID } from '../../src/emulator'
 import { CURRENCIES, STANDARD_WEB_EVENTS } from '../../src/destinations/tiktok-commanders/tiktok/constants'
 import { presetMapping } from '../helpers'
 
@@ -10,7 +11,7 @@ import { presetMapping } from '../helpers'
 // missing, wrongly typed or junk, and every container (properties, page, device, context, user, items, partners)
 // may itself be replaced by junk: the destination must answer each with one clean request or a named refusal.
 
-export const EVENT_NAMES: readonly string[] = EVENT_TABLE.map(([commandersAct]) => commandersAct)
+export const EVENT_NAMES: readonly string[] = PRESET_TABLE.map((row) => row.commandersAct)
 
 // Fixed when the module loads: "future" dates are at least 10 minutes past this, so they stay in the future for the
 // whole run (and for every shrink of a failing case) on any machine.
@@ -236,6 +237,13 @@ const phone = fc.constantFrom('+33612345678', '+33 6 12 34 56 78', '003361234567
 const sha256Like = fc.stringMatching(/^[0-9a-fA-F]{64}$/)
 
 /** A Commanders Act event name: one of the 14 the presets subscribe to, or junk. */
+/** An advertising id as devices report it: either case, or zeroed when the user gave no consent. */
+const advertisingId: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.uuid().map((u) => u.toUpperCase()) },
+  { weight: 2, arbitrary: fc.uuid() },
+  { weight: 1, arbitrary: fc.constant('00000000-0000-0000-0000-000000000000') }
+)
+
 export const eventName: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...EVENT_NAMES) },
   { weight: 1, arbitrary: fc.constantFrom('Purchase', 'purchase ', 'my_custom_event', 'CompletePayment') },
@@ -277,15 +285,43 @@ export function commandersEvents(level: number) {
     email_sha256: h(sha256Like),
     id_sha256: h(sha256Like),
     phone: h(phone),
-    phone_sha256: h(sha256Like)
+    phone_sha256: h(sha256Like),
+    firstname: h(fc.string()),
+    lastname: h(fc.string()),
+    zipcode: h(fc.string()),
+    city: h(fc.string()),
+    country: h(fc.constantFrom('FR', 'fr', 'US'))
   })
   const page = container({ url: h(url), referrer: h(url), location: container({ href: h(url) }) })
-  const device = container({ ip: h(ip), user_agent: h(userAgent), cookie: h(cookie) })
+  // What the Commanders Act mobile SDKs add: the platform, its ids and consent, the language.
+  const device = container({
+    ip: h(ip),
+    user_agent: h(userAgent),
+    cookie: h(cookie),
+    type: h(fc.constantFrom('ios', 'iOS', 'Android', 'android', 'web')),
+    advertising_id: h(advertisingId),
+    idfv: h(fc.uuid().map((u) => u.toUpperCase())),
+    ad_tracking_enabled: h(fc.boolean()),
+    att_status: h(fc.constantFrom('authorized', 'DENIED', 'NOT_DETERMINED', 'restricted', 'NOT_APPLICABLE', 'maybe')),
+    language: h(fc.constantFrom('en', 'fr', 'pt-BR')),
+    region: h(fc.constantFrom('US', 'FR', 'br')),
+    lang: h(fc.constantFrom('fr', 'en_GB'))
+  })
+  const app = container({ namespace: h(idText), name: h(fc.string()), version: h(fc.string()) })
   const partners = container({
     tiktok: container({
       ttp: h(cookieValue),
       ttclid: h(cookieValue),
-      ldu: h(fc.constantFrom(true, false, 'true', 1))
+      ldu: h(fc.constantFrom(true, false, 'true', 1)),
+      event_source: h(
+        fc.oneof(
+          { weight: 20, arbitrary: fc.constantFrom('web', 'app', 'offline', 'offline', 'crm', 'CRM') },
+          { weight: 1, arbitrary: fc.constant('kiosk') }
+        )
+      ),
+      shop_id: h(idText),
+      lead_id: h(idText),
+      lead_event_source: h(fc.constantFrom('Salesforce', 'HubSpot'))
     })
   })
   const name = level === 0 ? fc.constantFrom(...EVENT_NAMES) : eventName
@@ -323,6 +359,7 @@ export function commandersEvents(level: number) {
           event_timestamp: h(timestamp),
           page,
           device,
+          app,
           // Segment's reserved key, which the framework reads from every event's context.
           ...(level === 0 ? {} : { personas: hostile })
         }),
@@ -396,6 +433,27 @@ export const settingsExtras: fc.Arbitrary<Partial<Settings>> = fc.record(
   { requiredKeys: [], noNullPrototype: true }
 )
 
+/** Settings that add app, offline and CRM sources (and a phone country) to a user's web settings. */
+export const sourceSettingsExtras: fc.Arbitrary<Partial<Settings>> = fc
+  .tuple(
+    settingsExtras,
+    fc.record(
+      {
+        // Mostly configured, as an advertiser with these sources would have them; sometimes blank.
+        appId: fc.constantFrom(DEFAULT_APP_ID, DEFAULT_APP_ID, DEFAULT_APP_ID, ''),
+        autodiscoverAppEvents: fc.boolean(),
+        offlineEventSetId: fc.constantFrom(DEFAULT_OFFLINE_EVENT_SET_ID, DEFAULT_OFFLINE_EVENT_SET_ID, ' '),
+        crmEventSetId: fc.constant(DEFAULT_CRM_EVENT_SET_ID),
+        defaultPhoneCountry: fc.oneof(
+          { weight: 8, arbitrary: fc.constantFrom('FR', 'us') },
+          { weight: 1, arbitrary: fc.constant('France') }
+        )
+      },
+      { noNullPrototype: true }
+    )
+  )
+  .map(([web, sources]) => ({ ...web, ...sources }))
+
 // --- Personal data --------------------------------------------------------------------------------------------
 
 // Raw identifiers as sites send them: any case, stray whitespace. None is 64 hex characters, the one form that
@@ -451,6 +509,9 @@ export const personalUser: fc.Arbitrary<Record<string, unknown>> = fc
         email: placed(rawEmail),
         email_md5: placed(rawMd5),
         phone: placed(rawPhone),
+        firstname: placed(spaced(fc.stringMatching(/^[A-Z][a-z]{5,12}$/))),
+        lastname: placed(spaced(fc.stringMatching(/^[A-Z][a-z]{5,12}$/))),
+        zipcode: placed(spaced(fc.stringMatching(/^[0-9]{5,6}$/))),
         // Not a property the destination reads: must not leave either.
         first_name: placed(spaced(fc.stringMatching(/^[A-Z][a-z]{5,12}$/)))
       },

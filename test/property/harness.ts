@@ -4,6 +4,7 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { CommandersActEvent } from '../../src/destinations/tiktok-commanders/commanders/event'
 import type { Settings } from '../../src/destinations/tiktok-commanders/generated-types'
 import { fields } from '../../src/destinations/tiktok-commanders/reportWebEvent/fields'
+import { settingsFields } from '../../src/destinations/tiktok-commanders/settings'
 import { PATHS } from '../../src/destinations/tiktok-commanders/tiktok/constants'
 import { validateEvents2, validatePixelBatch, validatePixelTrack, type TikTokReply } from '../../src/emulator'
 import { frameworkEvent, testDestination, TIKTOK, type Format } from '../helpers'
@@ -158,8 +159,11 @@ export function sendBatch(events: CommandersActEvent[], mapping: JSONObject, set
 // --- What counts as a clean refusal ---------------------------------------------------------------------------
 
 const FIELD_NAMES = Object.keys(fields)
-// PayloadValidationErrors of build-event.ts open with the field path: `currency: ...`, `contents.2.price: ...`.
-const PVE_NAMES_FIELD = new RegExp(`^(${FIELD_NAMES.join('|')})(\\.\\d+\\.[a-z_]+)?: `)
+// PayloadValidationErrors of build-event.ts open with the field path: `currency: ...`, `contents.2.price: ...`,
+// `app.app_id: ...`.
+// A setting that makes every event unsendable (a Default Phone Country that is no country) is named by its label.
+const SETTING_LABELS = Object.values(settingsFields).map((setting) => setting.label)
+const PVE_NAMES_FIELD = new RegExp(`^((${FIELD_NAMES.join('|')})(\\.[A-Za-z0-9_]+)*|${SETTING_LABELS.join('|')}): `)
 
 // actions-core's schema errors open each sentence with the field's label (`Quantity must be a number but it was a
 // string.`), or its JSON pointer when it has none, or name a missing required field in quotes.

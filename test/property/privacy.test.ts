@@ -3,14 +3,30 @@ import nock from 'nock'
 import type { Settings } from '../../src/destinations/tiktok-commanders/generated-types'
 import { toE164 } from '../../src/destinations/tiktok-commanders/hashing'
 import { PIXEL, presetMapping, type Format } from '../helpers'
-import { accessToken, mappingFor, privacyCase, settingsExtras, EVENT_NAMES } from './arbitraries'
+import {
+  accessToken,
+  mappingFor,
+  privacyCase,
+  sourceSettingsExtras as settingsExtras,
+  EVENT_NAMES
+} from './arbitraries'
 import { sendBatch, sendSingle, strings, valuesOf, type Run, type SentRequest, FORMATS, NUM_RUNS } from './harness'
 
 // Property 3 of "Hostile input, faults and privacy": personal data leaves only as SHA-256 hex, and the access token
 // only in the Access-Token header. Whatever the event carries and however it ends (sent, refused, partly refused),
 // neither appears in a body, a URL, an error, a batch result or a log line.
 
-const HASHED_KEYS = ['external_id', 'email', 'phone_number', 'phone']
+const HASHED_KEYS = [
+  'external_id',
+  'email',
+  'phone_number',
+  'phone',
+  'first_name',
+  'last_name',
+  'zip_code',
+  'idfa',
+  'gaid'
+]
 const SHA256_LOWER_HEX = /^[0-9a-f]{64}$/
 // Shorter values could turn up by coincidence (a 5-digit run inside a hash); every generated one is longer.
 const MIN_SECRET_LENGTH = 6

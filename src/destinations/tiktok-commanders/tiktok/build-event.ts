@@ -1,5 +1,5 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import type { CountryCode } from 'libphonenumber-js'
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import type { Settings } from '../generated-types'
 import type { Payload } from '../reportWebEvent/generated-types'
 import { SOURCE_SETTINGS } from '../settings'
@@ -244,7 +244,7 @@ function buildUser(payload: Payload, settings: Settings, memo: HashMemo | undefi
   const chosenEmail = settings.userEmailField ?? 'email'
   // The chosen email property first, then any other present one: a CDP rarely fills all three.
   const emails = firstTexts(user, [chosenEmail, ...EMAIL_FIELDS.filter((f) => f !== chosenEmail)])
-  const country = text(settings.defaultPhoneCountry)?.toUpperCase() as CountryCode | undefined
+  const country = phoneCountry(settings)
   return (
     compact({
       externalId: hashAll(userProperty(user, identifier), hasher(memo, 'external_id', hashExternalId)),
@@ -261,6 +261,18 @@ function buildUser(payload: Payload, settings: Settings, memo: HashMemo | undefi
       country: plainLower(own(user, 'country'))
     }) ?? {}
   )
+}
+
+function phoneCountry(settings: Settings): CountryCode | undefined {
+  const code = text(settings.defaultPhoneCountry)?.toUpperCase()
+  if (code === undefined) return undefined
+  if (!isSupportedCountry(code)) {
+    // Every national number would silently be left out: the setting is wrong, and the marketer must know.
+    throw new PayloadValidationError(
+      `Default Phone Country: "${code.slice(0, 16)}" is not a two-letter country code (ISO 3166, e.g. FR, DE, US).`
+    )
+  }
+  return code
 }
 
 /** A user property, or its pre-hashed twin (`<prop>_sha256`), which Commanders Act may send instead. */
