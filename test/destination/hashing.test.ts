@@ -1,5 +1,11 @@
 import { sha } from '../helpers'
-import { hashEmail, hashExternalId, hashPhone, toE164 } from '../../src/destinations/tiktok-commanders/hashing'
+import {
+  HashMemo,
+  hashEmail,
+  hashExternalId,
+  hashPhone,
+  toE164
+} from '../../src/destinations/tiktok-commanders/hashing'
 
 // The vectors of TikTok's advanced-matching rules (shared/spec/tiktok-events-api.md).
 describe('hashing', () => {
@@ -42,5 +48,37 @@ describe('hashing', () => {
 
   it('hashes an MD5 (32 hex) like any other string: TikTok matches SHA-256 only', () => {
     expect(hashEmail('0CC175B9C0F1B6A831C399E269772661')).toBe(sha('0cc175b9c0f1b6a831c399e269772661'))
+  })
+
+  describe("a batch's memo of hashes", () => {
+    it('gives what the hash itself gives, computing each raw value of a kind once', () => {
+      const memo = new HashMemo()
+      const calls: string[] = []
+      const counted = (raw: string) => {
+        calls.push(raw)
+        return hashEmail(raw)
+      }
+      expect(memo.get('email', ' ALICE_abc@gmail.com ', counted)).toBe(hashEmail(' ALICE_abc@gmail.com '))
+      expect(memo.get('email', ' ALICE_abc@gmail.com ', counted)).toBe(hashEmail(' ALICE_abc@gmail.com '))
+      expect(calls).toHaveLength(1)
+      // An unusable value is remembered as such, and another kind of the same raw value is its own entry.
+      expect(memo.get('phone FR', 'not a phone', (raw) => hashPhone(raw, 'FR'))).toBeUndefined()
+      expect(memo.get('phone ', '0612345678', (raw) => hashPhone(raw))).toBeUndefined()
+      expect(memo.get('phone FR', '0612345678', (raw) => hashPhone(raw, 'FR'))).toBe(sha('+33612345678'))
+    })
+
+    it('is bounded: once full it starts afresh rather than grow', () => {
+      const memo = new HashMemo(3)
+      let computed = 0
+      const count = (raw: string) => {
+        computed++
+        return hashExternalId(raw)
+      }
+      for (const id of ['a', 'b', 'c', 'd', 'a']) memo.get('external_id', id, count)
+      // a, b, c fill it; d clears it; a is computed again.
+      expect(computed).toBe(5)
+      expect(memo.get('external_id', 'd', count)).toBe(hashExternalId('d'))
+      expect(computed).toBe(5)
+    })
   })
 })

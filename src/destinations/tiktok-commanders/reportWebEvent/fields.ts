@@ -4,6 +4,14 @@ import { MAX_EVENTS_PER_REQUEST } from '../tiktok/constants'
 // Every default reads the product page's layout first (Commanders Act HTTP API 1.0: `properties.user.email`,
 // `page.url`, `device.ip`) and falls back to the current layout (`user.email`, `context.page.url`,
 // `context.device.ip`), so events of either kind work without re-mapping.
+//
+// The framework resolves every default of every event, one directive at a time, and that is most of the CPU an
+// event costs. So a container (the page, the device, a product, partners.tiktok) is read once, as an object field
+// (Page, Client, an item's Product, TikTok Partner Fields), rather than once per value in it; the value fields it
+// feeds (Page URL, IP Address, Unit Price, ...) have no default of their own, and take the container's value when
+// they are empty.
+// Mappings saved with the earlier per-value defaults set the value fields and lack the containers, so they send what
+// they always sent.
 
 type Mapping = Record<string, unknown>
 
@@ -16,13 +24,12 @@ export function firstOf(...paths: string[]): Mapping {
 
 /** An item of `properties.items` (or `items`) as a TikTok content; paths are relative to the item. */
 const contentShape = {
-  content_id: firstOf('$.id', '$.product.id'),
-  price: { '@path': '$.product.price' },
+  content_id: { '@path': '$.id' },
   quantity: { '@path': '$.quantity' },
-  content_type: { '@path': '$.content_type' },
-  content_name: { '@path': '$.product.name' },
-  content_category: { '@path': '$.product.category_1' },
-  brand: { '@path': '$.product.brand' }
+  product: { '@path': '$.product' },
+  // Last, as most items have none: the framework deletes the key of an empty value, and V8 keeps an object fast only
+  // when the key it deletes is the last one (about 2 us an item to clean up and validate otherwise).
+  content_type: { '@path': '$.content_type' }
 }
 
 export const event: InputField = {
@@ -50,48 +57,74 @@ export const timestamp: InputField = {
   default: firstOf('$.event_timestamp', '$.context.event_timestamp')
 }
 
+export const page: InputField = {
+  label: 'Page',
+  description:
+    'The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.',
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  // Labelled as the fields they fill, so that the framework's errors name them alike.
+  properties: {
+    url: { label: 'Page URL', type: 'string' },
+    referrer: { label: 'Page Referrer', type: 'string' }
+  },
+  default: firstOf('$.page', '$.context.page')
+}
+
 export const page_url: InputField = {
   label: 'Page URL',
-  description: 'The URL of the page where the event happened.',
-  type: 'string',
-  default: firstOf('$.page.url', '$.context.page.url')
+  description: 'The URL of the page where the event happened. When empty, the url of Page.',
+  type: 'string'
 }
 
 export const referrer: InputField = {
   label: 'Page Referrer',
-  description: 'The URL of the page the visitor came from.',
-  type: 'string',
-  default: firstOf('$.page.referrer', '$.context.page.referrer')
+  description: 'The URL of the page the visitor came from. When empty, the referrer of Page.',
+  type: 'string'
 }
 
 export const landing_url: InputField = {
   label: 'Landing URL',
   description:
-    'The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one.',
-  type: 'string',
-  default: firstOf('$.page.location.href', '$.context.page.location.href')
+    'The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one. When empty, the location.href of Page.',
+  type: 'string'
+}
+
+export const client: InputField = {
+  label: 'Client',
+  description:
+    'The browser or app the event came from, as Commanders Act collects it (its device): ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty.',
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  properties: {
+    ip: { label: 'IP Address', type: 'string' },
+    user_agent: { label: 'User Agent', type: 'string' },
+    cookie: { label: 'Cookies', type: 'string' }
+  },
+  default: firstOf('$.device', '$.context.device')
 }
 
 export const ip: InputField = {
   label: 'IP Address',
-  description: "The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires.",
-  type: 'string',
-  default: firstOf('$.device.ip', '$.context.device.ip')
+  description:
+    "The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Client.",
+  type: 'string'
 }
 
 export const user_agent: InputField = {
   label: 'User Agent',
-  description: "The visitor's browser user agent. Sent unhashed, as TikTok requires.",
-  type: 'string',
-  default: firstOf('$.device.user_agent', '$.context.device.user_agent')
+  description:
+    "The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Client.",
+  type: 'string'
 }
 
 export const cookie: InputField = {
   label: 'Cookies',
   description:
-    'The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty.',
-  type: 'string',
-  default: firstOf('$.device.cookie', '$.context.device.cookie')
+    'The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Client.',
+  type: 'string'
 }
 
 export const user: InputField = {
@@ -123,12 +156,32 @@ export const user: InputField = {
   default: firstOf('$.properties.user', '$.user')
 }
 
+export const tiktok_partner: InputField = {
+  label: 'TikTok Partner Fields',
+  description:
+    'What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu, event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.',
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  // Typed and labelled as the fields they fill, so the framework reads them alike (an ldu of "true" is true) and
+  // names them alike when it cannot.
+  properties: {
+    ttp: { label: 'TikTok Browser ID (_ttp)', type: 'string' },
+    ttclid: { label: 'TikTok Click ID (ttclid)', type: 'string' },
+    ldu: { label: 'Limited Data Use', type: 'boolean' },
+    event_source: { label: 'Event Source', type: 'string' },
+    shop_id: { label: 'Shop ID', type: 'string' },
+    lead_id: { label: 'Lead ID', type: 'string' },
+    lead_event_source: { label: 'Lead Source', type: 'string' }
+  },
+  default: { '@path': '$.partners.tiktok' }
+}
+
 export const event_source: InputField = {
   label: 'Event Source',
   description:
-    'Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.event_source' }
+    'Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting. Read from TikTok Partner Fields (event_source) when empty.',
+  type: 'string'
 }
 
 export const app: InputField = {
@@ -142,10 +195,16 @@ export const app: InputField = {
     app_name: { label: 'App Name', type: 'string' },
     app_version: { label: 'App Version', type: 'string' }
   },
+  // Only events of a mobile SDK have context.app: other events skip its three paths and carry no empty App.
   default: {
-    app_id: { '@path': '$.context.app.namespace' },
-    app_name: { '@path': '$.context.app.name' },
-    app_version: { '@path': '$.context.app.version' }
+    '@if': {
+      exists: { '@path': '$.context.app' },
+      then: {
+        app_id: { '@path': '$.context.app.namespace' },
+        app_name: { '@path': '$.context.app.name' },
+        app_version: { '@path': '$.context.app.version' }
+      }
+    }
   }
 }
 
@@ -175,37 +234,36 @@ export const device: InputField = {
 
 export const lead_id: InputField = {
   label: 'Lead ID',
-  description: 'The id of the lead in your CRM. Required for CRM events.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.lead_id' }
+  description:
+    'The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.',
+  type: 'string'
 }
 
 export const lead_event_source: InputField = {
   label: 'Lead Source',
-  description: 'The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.lead_event_source' }
+  description:
+    'The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only. When empty, the lead_event_source of TikTok Partner Fields.',
+  type: 'string'
 }
 
 export const ttp: InputField = {
   label: 'TikTok Browser ID (_ttp)',
-  description: 'The _ttp cookie value set by the TikTok pixel. When empty, the _ttp cookie is read from Cookies.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.ttp' }
+  description:
+    'The _ttp cookie value set by the TikTok pixel. When empty, the ttp of TikTok Partner Fields, then the _ttp cookie read from Cookies.',
+  type: 'string'
 }
 
 export const ttclid: InputField = {
   label: 'TikTok Click ID (ttclid)',
   description:
-    'The ttclid TikTok appends to ad landing pages. When empty, the ttclid cookie is used, then the ttclid query parameter of the landing URL, then of the page URL.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.ttclid' }
+    'The ttclid TikTok appends to ad landing pages. When empty, the ttclid of TikTok Partner Fields, then the ttclid cookie, then the ttclid query parameter of the landing URL, then of the page URL.',
+  type: 'string'
 }
 
 export const contents: InputField = {
   label: 'Contents',
   description:
-    'The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product).',
+    "The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand).",
   type: 'object',
   multiple: true,
   additionalProperties: false,
@@ -216,7 +274,22 @@ export const contents: InputField = {
     content_type: { label: 'Content Type', description: 'product or product_group', type: 'string' },
     content_name: { label: 'Content Name', type: 'string' },
     content_category: { label: 'Content Category', type: 'string' },
-    brand: { label: 'Brand', description: 'Events API 2.0 only.', type: 'string' }
+    brand: { label: 'Brand', description: 'Events API 2.0 only.', type: 'string' },
+    product: {
+      label: 'Product',
+      description: 'The Commanders Act product of the item: id, price, name, category_1 and brand.',
+      type: 'object',
+      additionalProperties: true,
+      // Typed and labelled as the fields they fill, so the framework reads them alike (a price of "12.5" is 12.5)
+      // and names them alike when it cannot.
+      properties: {
+        id: { label: 'Content ID', type: 'string' },
+        price: { label: 'Unit Price', type: 'number' },
+        name: { label: 'Content Name', type: 'string' },
+        category_1: { label: 'Content Category', type: 'string' },
+        brand: { label: 'Brand', type: 'string' }
+      }
+    }
   },
   default: { '@arrayPath': [firstOf('$.properties.items', '$.items'), contentShape] }
 }
@@ -265,9 +338,8 @@ export const order_id: InputField = {
 
 export const shop_id: InputField = {
   label: 'Shop ID',
-  description: 'The shop the sale happened in. Events API 2.0 only.',
-  type: 'string',
-  default: { '@path': '$.partners.tiktok.shop_id' }
+  description: 'The shop the sale happened in. Events API 2.0 only. When empty, the shop_id of TikTok Partner Fields.',
+  type: 'string'
 }
 
 export const custom_properties: InputField = {
@@ -283,9 +355,8 @@ export const custom_properties: InputField = {
 export const limited_data_use: InputField = {
   label: 'Limited Data Use',
   description:
-    'Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field.',
-  type: 'boolean',
-  default: { '@path': '$.partners.tiktok.ldu' }
+    'Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field. When empty, the ldu of TikTok Partner Fields.',
+  type: 'boolean'
 }
 
 export const enable_batching: InputField = {
@@ -308,13 +379,16 @@ export const fields: Record<string, InputField> = {
   event,
   event_id,
   timestamp,
+  page,
   page_url,
   referrer,
   landing_url,
+  client,
   ip,
   user_agent,
   cookie,
   user,
+  tiktok_partner,
   ttp,
   ttclid,
   contents,

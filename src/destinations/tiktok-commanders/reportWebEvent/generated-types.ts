@@ -14,27 +14,44 @@ export interface Payload {
    */
   timestamp?: string
   /**
-   * The URL of the page where the event happened.
+   * The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.
+   */
+  page?: {
+    url?: string
+    referrer?: string
+    [k: string]: unknown | undefined
+  }
+  /**
+   * The URL of the page where the event happened. When empty, the url of Page.
    */
   page_url?: string
   /**
-   * The URL of the page the visitor came from.
+   * The URL of the page the visitor came from. When empty, the referrer of Page.
    */
   referrer?: string
   /**
-   * The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one.
+   * The full page location, read for the ttclid query parameter TikTok adds to ad landing pages when neither the TikTok Click ID field nor the ttclid cookie has one. When empty, the location.href of Page.
    */
   landing_url?: string
   /**
-   * The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires.
+   * The browser or app the event came from, as Commanders Act collects it (its device): ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty.
+   */
+  client?: {
+    ip?: string
+    user_agent?: string
+    cookie?: string
+    [k: string]: unknown | undefined
+  }
+  /**
+   * The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Client.
    */
   ip?: string
   /**
-   * The visitor's browser user agent. Sent unhashed, as TikTok requires.
+   * The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Client.
    */
   user_agent?: string
   /**
-   * The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty.
+   * The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Client.
    */
   cookie?: string
   /**
@@ -58,15 +75,28 @@ export interface Payload {
     [k: string]: unknown | undefined
   }
   /**
-   * The _ttp cookie value set by the TikTok pixel. When empty, the _ttp cookie is read from Cookies.
+   * What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu, event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.
+   */
+  tiktok_partner?: {
+    ttp?: string
+    ttclid?: string
+    ldu?: boolean
+    event_source?: string
+    shop_id?: string
+    lead_id?: string
+    lead_event_source?: string
+    [k: string]: unknown | undefined
+  }
+  /**
+   * The _ttp cookie value set by the TikTok pixel. When empty, the ttp of TikTok Partner Fields, then the _ttp cookie read from Cookies.
    */
   ttp?: string
   /**
-   * The ttclid TikTok appends to ad landing pages. When empty, the ttclid cookie is used, then the ttclid query parameter of the landing URL, then of the page URL.
+   * The ttclid TikTok appends to ad landing pages. When empty, the ttclid of TikTok Partner Fields, then the ttclid cookie, then the ttclid query parameter of the landing URL, then of the page URL.
    */
   ttclid?: string
   /**
-   * The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product).
+   * The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand).
    */
   contents?: {
     content_id?: string
@@ -82,6 +112,17 @@ export interface Payload {
      * Events API 2.0 only.
      */
     brand?: string
+    /**
+     * The Commanders Act product of the item: id, price, name, category_1 and brand.
+     */
+    product?: {
+      id?: string
+      price?: number
+      name?: string
+      category_1?: string
+      brand?: string
+      [k: string]: unknown | undefined
+    }
   }[]
   /**
    * product or product_group, depending on how your TikTok product catalog is set up. Defaults to product.
@@ -108,7 +149,7 @@ export interface Payload {
    */
   order_id?: string
   /**
-   * The shop the sale happened in. Events API 2.0 only.
+   * The shop the sale happened in. Events API 2.0 only. When empty, the shop_id of TikTok Partner Fields.
    */
   shop_id?: string
   /**
@@ -118,7 +159,7 @@ export interface Payload {
     [k: string]: unknown | undefined
   }
   /**
-   * Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting.
+   * Where the event happened: web, app, offline (a shop, a call centre) or crm. Empty: app when the TikTok App ID is set and the event comes from a Commanders Act mobile SDK (context.app), web otherwise. App, offline and CRM events go to Events API 2.0 with the App ID, Offline Event Set ID or CRM Event Set ID setting. Read from TikTok Partner Fields (event_source) when empty.
    */
   event_source?: string
   /**
@@ -150,15 +191,15 @@ export interface Payload {
     [k: string]: unknown | undefined
   }
   /**
-   * The id of the lead in your CRM. Required for CRM events.
+   * The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.
    */
   lead_id?: string
   /**
-   * The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only.
+   * The CRM the lead lives in, for example Salesforce or HubSpot. CRM events only. When empty, the lead_event_source of TikTok Partner Fields.
    */
   lead_event_source?: string
   /**
-   * Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field.
+   * Flags the event for Limited Data Use (US state privacy laws). Sent only with the Events API 2.0 format; the pixel format has no such field. When empty, the ldu of TikTok Partner Fields.
    */
   limited_data_use?: boolean
   /**

@@ -12,6 +12,7 @@ import {
 import type { Settings } from '../generated-types'
 import type { Payload } from '../reportWebEvent/generated-types'
 import { buildEvent } from './build-event'
+import { HashMemo } from '../hashing'
 import { SOURCE_SETTINGS } from '../settings'
 import { post, type TikTokReply } from './client'
 import { TIKTOK_CODES } from './constants'
@@ -57,8 +58,6 @@ interface Pending {
  * cut to the batch size and sent on its own. An invalid event gets its own validation error and does not hold the
  * others back; an item TikTok blames gets TikTok's message; a failure of a whole request is given to every event it
  * carried, and to no other.
- * an invalid event gets its own validation error and does not hold the others back; an item TikTok blames gets
- * TikTok's message; a failure of the whole request (rate limit, outage, auth) is given to every event it carried.
  */
 export async function sendBatch(
   request: RequestClient,
@@ -68,10 +67,12 @@ export async function sendBatch(
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
   const now = Date.now()
+  // Dropped with this call: a batch's identifiers are never kept beyond it.
+  const memo = new HashMemo()
   const valid: Pending[] = []
   payloads.forEach((payload, index) => {
     try {
-      valid.push({ index, event: buildEvent(payload, settings, now) })
+      valid.push({ index, event: buildEvent(payload, settings, now, memo) })
     } catch (err) {
       results.setErrorResponseAtIndex(index, errorResult(err))
     }

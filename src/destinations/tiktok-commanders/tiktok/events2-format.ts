@@ -82,12 +82,13 @@ function properties(p: TikTokProperties): Record<string, unknown> | undefined {
 
 function request(events: TikTokEvent[], envelope: Envelope) {
   const items = events.map((e) => compact(events2Event(e)) ?? {})
-  const head = compact({
+  const body = compact({
     event_source: envelope.source,
     event_source_id: envelope.sourceId,
-    test_event_code: envelope.testEventCode
+    test_event_code: envelope.testEventCode,
+    data: items
   })
-  return { path: PATHS.eventTrack, body: { ...head, data: items }, items }
+  return { path: PATHS.eventTrack, body: body ?? {}, items }
 }
 
 export const events2Format: WireFormat = {

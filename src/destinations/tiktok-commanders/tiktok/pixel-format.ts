@@ -48,8 +48,8 @@ export const pixelFormat: WireFormat = {
 
   batch(events: TikTokEvent[], envelope: Envelope) {
     const items = events.map((e) => compact({ type: 'track', ...pixelEvent(e) }) ?? {})
-    const body = compact({ pixel_code: envelope.sourceId, test_event_code: envelope.testEventCode })
-    return { path: PATHS.pixelBatch, body: { ...body, batch: items }, items }
+    const body = compact({ pixel_code: envelope.sourceId, test_event_code: envelope.testEventCode, batch: items }) ?? {}
+    return { path: PATHS.pixelBatch, body, items }
   },
 
   blamedItems: (message) => indexesAfter(/\bBatch\.(\d+)\./g, message)
