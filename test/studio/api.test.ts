@@ -80,7 +80,7 @@ describe('definition and samples', () => {
     expect(fields.find((f) => f.key === 'user')?.defaultMapping).toBe('properties.user, else user')
     expect(fields.find((f) => f.key === 'event_id')?.defaultMapping).toBe('properties.id, else context.event_id')
     expect(fields.find((f) => f.key === 'contents')?.defaultMapping).toMatch(
-      /^each of properties\.items, else items: content_id ← id, else product\.id; price ← product\.price/
+      /^each of properties\.items, else items: content_id ← id; quantity ← quantity; product ← product/
     )
     // Choices the action offers at run time, as a CDP's UI asks for them.
     expect(fields.find((f) => f.key === 'event')?.choices).toContainEqual({
