@@ -118,7 +118,7 @@ describe('send', () => {
     expect(pretty.stderr).toMatch(/^4 events: 4 ready/m)
     const object = await run(['send', tempFile('one.json', JSON.stringify(events(1)[0], null, 2)), '--dry-run'])
     expect(object.stderr).toMatch(/^1 events: 1 ready/m)
-  })
+  }, 120_000)
 
   it('--dry-run | head: bodies on stdout, no EPIPE stack', async () => {
     const file = tempFile('events.ndjson', ndjson(events(3000)))
