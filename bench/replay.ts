@@ -3,6 +3,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from '
 import os from 'os'
 import path from 'path'
 import type { CommandersActEvent } from '../src/destinations/tiktok-commanders/commanders/event'
+import { sampleEvents } from '../src/samples'
 import {
   DEFAULT_ACCESS_TOKEN,
   DEFAULT_APP_ID,
@@ -21,15 +22,7 @@ const bin = path.join(root, 'bin/tiktok-commanders.js')
 
 function sample(): CommandersActEvent[] {
   return (
-    readFileSync(path.join(root, 'samples/commanders-act-events.ndjson'), 'utf8')
-      .split('\n')
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as CommandersActEvent]
-        } catch {
-          return []
-        }
-      })
+    sampleEvents()
       // The events the sample holds to be refused on purpose.
       .filter((e) => !/"bad-|no-lead-id@/.test(JSON.stringify(e)))
   )

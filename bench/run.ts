@@ -1,5 +1,4 @@
 import { fork, spawnSync } from 'child_process'
-import { readFileSync } from 'fs'
 import path from 'path'
 import { setFlagsFromString } from 'v8'
 import { runInNewContext } from 'vm'
@@ -22,6 +21,7 @@ import { singleRequest } from '../src/destinations/tiktok-commanders/tiktok/form
 import { Readable } from 'stream'
 import { replay, type ReplayOptions } from '../src/runner/run'
 import { presetSubscriptions } from '../src/runner/subscriptions'
+import { sampleEvents } from '../src/samples'
 import { floorBody } from './floor'
 
 // `npm run bench`: the same realistic Commanders Act events (every preset, both layouts) through (a) mapping and
@@ -31,7 +31,6 @@ import { floorBody } from './floor'
 
 const N = Number(process.env.BENCH_EVENTS ?? 20_000)
 const SOAK = Number(process.env.BENCH_SOAK_EVENTS ?? 100_000)
-const root = path.resolve(__dirname, '..')
 // The sample holds app, offline and CRM events too: each source needs its id, as a real setup would have.
 const settings = (apiFormat: Settings['apiFormat']): Settings => ({
   accessToken: 'bench-token',
@@ -43,16 +42,7 @@ const settings = (apiFormat: Settings['apiFormat']): Settings => ({
 })
 
 function corpus(n: number): CommandersActEvent[] {
-  const sample = readFileSync(path.join(root, 'samples/commanders-act-events.ndjson'), 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as CommandersActEvent]
-      } catch {
-        return []
-      }
-    })
-    .filter((e) => !String(JSON.stringify(e)).includes('"bad-') && deliverable(e))
+  const sample = sampleEvents().filter((e) => !String(JSON.stringify(e)).includes('"bad-') && deliverable(e))
   return Array.from({ length: n }, (_, i) => {
     const e = structuredClone(sample[i % sample.length])
     if (e.properties) e.properties.id = `bench-${i}`
@@ -206,7 +196,7 @@ async function main() {
       requests: requestsAfter - requestsBefore
     })
 
-    for (let i = 0; i < 2000; i++) JSON.stringify(floorBody(events[i], apiFormat))
+    for (const e of events.slice(0, 2000)) JSON.stringify(floorBody(e, apiFormat))
     rows.push({
       name: `${apiFormat}: (d) floor, hand-written`,
       events: N,

@@ -286,7 +286,8 @@ async function emulator(args: string[]): Promise<number> {
 
 async function studio(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } })
-  const emulator = await startEmulator({ port: 0 })
+  // The inspector shows the latest events; a studio left open for days must not keep every one it ever received.
+  const emulator = await startEmulator({ port: 0, keepReceived: 10_000 })
   try {
     const server = await startStudio({
       emulator,

@@ -1,5 +1,3 @@
-import { readFileSync } from 'fs'
-import path from 'path'
 import nock from 'nock'
 import type { JSONObject } from '@segment/actions-core'
 import type { CommandersActEvent } from '../../src/destinations/tiktok-commanders/commanders/event'
@@ -7,6 +5,7 @@ import type { Settings } from '../../src/destinations/tiktok-commanders/generate
 import { presets } from '../../src/destinations/tiktok-commanders/presets'
 import { purchaseV1, purchaseV2, simpleEvent } from '../fixtures/events'
 import { androidEvent, crmEvent, iosEvent, offlineV1, offlineV2 } from '../fixtures/sources'
+import { sampleEvents } from '../../src/samples'
 import savedMapping from '../fixtures/saved-mapping.json'
 import { frameworkEvent, presetMapping, settings, testDestination, TIKTOK } from '../helpers'
 
@@ -24,19 +23,7 @@ const all = (extra: Partial<Settings>): Settings =>
     ...extra
   })
 
-const samples: CommandersActEvent[] = readFileSync(
-  path.resolve(__dirname, '../../samples/commanders-act-events.ndjson'),
-  'utf8'
-)
-  .split('\n')
-  .flatMap((line) => {
-    // The sample also holds lines that are not JSON, for the runner's tests.
-    try {
-      return [JSON.parse(line) as CommandersActEvent]
-    } catch {
-      return []
-    }
-  })
+const samples: CommandersActEvent[] = sampleEvents()
 
 const events: Array<[string, CommandersActEvent]> = [
   ['purchase, page layout', purchaseV1()],
