@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { PATHS, TIKTOK_CODES } from '../destinations/tiktok-commanders/tiktok/constants'
+import { readBody } from '../http/read-body'
 import { isJsonObject, validateEvents2, validatePixelBatch, validatePixelTrack, type TikTokReply } from './validate'
 
 // A loopback stand-in for TikTok's Events API v1.3, for tests, the CLI and the benchmark. It answers the way TikTok
@@ -172,28 +173,6 @@ function checkOptions(options: StartEmulatorOptions): void {
     total += rate
   }
   if (total > 1 + 1e-9) throw new RangeError(`Fault rates add up to ${total}, more than 1`)
-}
-
-type BodyResult = { kind: 'ok'; bytes: Buffer } | { kind: 'too_large' } | { kind: 'aborted' }
-
-// Drains the whole body even past the cap, so the reply arrives after the upload and the connection stays reusable;
-// memory stays flat because chunks past the cap are discarded.
-function readBody(req: http.IncomingMessage, cap: number): Promise<BodyResult> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > cap) chunks.length = 0
-      else chunks.push(chunk)
-    })
-    req.on('end', () =>
-      resolve(size > cap ? { kind: 'too_large' } : { kind: 'ok', bytes: Buffer.concat(chunks, size) })
-    )
-    req.on('error', () => resolve({ kind: 'aborted' }))
-    // 'close' also follows a normal 'end'; the promise is already settled then, so this only catches aborts.
-    req.on('close', () => resolve({ kind: 'aborted' }))
-  })
 }
 
 function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false } {

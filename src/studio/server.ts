@@ -17,6 +17,7 @@ import {
   DEFAULT_PIXEL_CODE,
   type Emulator
 } from '../emulator'
+import { readBody } from '../http/read-body'
 import type { ConnectionView, DefinitionView, TargetView } from './api-types'
 import { describeActions, describeSettings } from './describe'
 import { explain, MASK, send } from './explain'
@@ -161,7 +162,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       'POST',
       /^\/api\/replay$/,
       async (req) => {
-        const bytes = await readBody(req, maxUpload, 'file')
+        const bytes = await readCappedBody(req, maxUpload, 'file')
         const { records, error } = await readRecords(bytes)
         if (error !== undefined) throw new HttpError(400, `The file cannot be read: ${error}`)
         if (records.length === 0) {
@@ -336,7 +337,7 @@ function notFound(message: string): never {
 }
 
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const bytes = await readBody(req, MAX_JSON_BYTES, 'request')
+  const bytes = await readCappedBody(req, MAX_JSON_BYTES, 'request')
   let value: unknown
   try {
     value = JSON.parse(bytes.toString('utf8'))
@@ -349,23 +350,12 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
   return value as Record<string, unknown>
 }
 
-/** Reads a body up to `cap` bytes; past it, drains the rest (so the answer is read) and refuses with 413. */
-function readBody(req: http.IncomingMessage, cap: number, what: 'file' | 'request'): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > cap) chunks.length = 0
-      else chunks.push(chunk)
-    })
-    req.on('end', () => {
-      if (size <= cap) return resolve(Buffer.concat(chunks, size))
-      const limit = `${Math.round((cap / 1024 / 1024) * 10) / 10} MiB`
-      reject(new HttpError(413, `The ${what} is ${mib(size)}, over the ${limit} limit. Split it into smaller files.`))
-    })
-    req.on('error', reject)
-  })
+/** A body up to `cap` bytes; past it, drained (so the answer is read) and refused with 413. */
+async function readCappedBody(req: http.IncomingMessage, cap: number, what: 'file' | 'request'): Promise<Buffer> {
+  const body = await readBody(req, cap)
+  if (body.kind === 'ok') return body.bytes
+  if (body.kind === 'aborted') throw new HttpError(400, `The ${what} was cut off before its end.`)
+  throw new HttpError(413, `The ${what} is ${mib(body.size)}, over the ${mib(cap)} limit. Split it into smaller files.`)
 }
 
 const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
