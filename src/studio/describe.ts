@@ -93,6 +93,12 @@ export function describeMapping(value: unknown): string {
       ? describeMapping(cond.then)
       : `${describeMapping(cond.then)}, else ${describeMapping(cond.else)}`
   }
+  const merge = directive['@merge'] as { objects?: unknown; direction?: unknown } | undefined
+  if (merge && Array.isArray(merge.objects)) {
+    // The framework merges left to right ("right": the last object wins) or the other way round: first what wins.
+    const ordered = merge.direction === 'left' ? merge.objects : [...merge.objects].reverse()
+    return ordered.map(describeMapping).join(', else ')
+  }
   const arrayPath = directive['@arrayPath']
   if (Array.isArray(arrayPath)) {
     const [source, shape] = arrayPath
@@ -104,10 +110,26 @@ export function describeMapping(value: unknown): string {
     )
     return `each of ${from}: ${parts.join('; ')}`
   }
+  if (!Array.isArray(value) && isShape(directive)) {
+    return Object.entries(directive)
+      .map(([key, item]) => `${key} ← ${describeMapping(item)}`)
+      .join('; ')
+  }
   if (Array.isArray(value) || !Object.keys(directive).some((k) => k.startsWith('@'))) {
     return `fixed: ${JSON.stringify(value)}`
   }
   return JSON.stringify(value)
+}
+
+/** An object built from the event: every value of it a directive. */
+function isShape(value: Record<string, unknown>): boolean {
+  const values = Object.values(value)
+  return (
+    values.length > 0 &&
+    values.every(
+      (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k.startsWith('@'))
+    )
+  )
 }
 
 function pathForPeople(path: string): string {

@@ -146,6 +146,50 @@ const cases: Case[] = [
     }
   },
   {
+    name: "an item's own price is not read: the product's price is the unit price, as the field table says",
+    event: v1((e) => {
+      const [first, second] = e.properties.items as Record<string, unknown>[]
+      e.properties.items = [{ ...first, price: 999 }, second]
+    }),
+    expected: base
+  },
+  {
+    name: 'container values in text are read as the framework reads typed fields ("24.95", "2", "true")',
+    event: v1((e) => {
+      e.properties.value = '59.90'
+      e.properties.items = [{ id: 'SKU-1', quantity: '2', product: { name: 'Trail shoe', price: ' 24.95 ' } }]
+      // A CSV import or a tag writes every value as text.
+      e.partners = { tiktok: { ttp: 'ttp-partner', ttclid: 'E.C.P.partner', ldu: 'true' as unknown as boolean } }
+    }),
+    expected: {
+      ...base,
+      properties: {
+        ...base.properties,
+        contents: [
+          { content_id: 'SKU-1', content_type: 'product', content_name: 'Trail shoe', price: 24.95, quantity: 2 }
+        ]
+      },
+      limited_data_use: true,
+      brands: []
+    }
+  },
+  {
+    name: "the current layout's top-level values fill what its properties object lacks; the object's own win",
+    event: { ...purchaseV2(), properties: { currency: 'usd' }, value: 12 },
+    expected: {
+      ...fullPurchase('evt-v2-0001'),
+      properties: { ...fullPurchase('evt-v2-0001').properties, currency: 'USD', value: 12 }
+    }
+  },
+  {
+    name: 'the device of the current layout (context.device) when the event has no device',
+    event: v1((e) => {
+      e.context = { device: e.device }
+      delete e.device
+    }),
+    expected: base
+  },
+  {
     name: 'search_term -> query',
     event: { ...v1((e) => (e.properties.search_term = 'trail shoes')), event_name: 'search' },
     expected: {
@@ -253,7 +297,32 @@ describe.each(FORMATS)('field mapping, %s format', (format) => {
     ['a future date', {}, { event_timestamp: Date.now() + 3_600_000 }, /timestamp: .* is in the future/],
     ['a currency TikTok does not know', {}, { currency: 'EURO' }, /currency: "EURO" is not a currency TikTok accepts/],
     ['a content type outside the enum', {}, { content_type: 'service' }, /content_type: "service" must be product/],
-    ['a fractional quantity', {}, { items: [{ id: 'A', quantity: 1.5 }] }, /contents\.0\.quantity: must be a whole/]
+    ['a fractional quantity', {}, { items: [{ id: 'A', quantity: 1.5 }] }, /items\.0\.quantity: must be a whole/],
+    // A container's values are checked as the framework checks a typed field, and named the same way.
+    [
+      'a price that is no number',
+      {},
+      { items: [{ id: 'A', product: { price: '12,50' } }] },
+      /items\.0\.product\.price: "12,50" is not a number/
+    ],
+    [
+      'an email that is an object',
+      {},
+      { user: { email: { address: 'a@b.c' } } },
+      /user\.email: must be text, not an object/
+    ],
+    [
+      'an ip that is a list',
+      {},
+      { context: { device: { ip: ['203.0.113.7'] } } },
+      /device\.ip: must be text, not a list/
+    ],
+    [
+      'a Limited Data Use that is no flag',
+      {},
+      { partners: { tiktok: { ldu: 'maybe' } } },
+      /tiktok_partner\.ldu: "maybe" is neither true nor false/
+    ]
   ])('refuses %s with a PayloadValidationError, before any request', async (_, mapping, edit, message) => {
     const event = purchaseV2()
     Object.assign(event, edit)

@@ -199,7 +199,7 @@ describe('runner: failures end with a reason, in a file that replays', () => {
     await replay(asStream(ndjson([event])), options)
     expect(outcomes[0]).toMatchObject({
       status: 'refused',
-      reason: 'Value must be a number but it was a string. (field `value`)'
+      reason: 'properties.value: "12,50" is not a number of zero or more.'
     })
   })
 })

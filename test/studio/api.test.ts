@@ -79,9 +79,14 @@ describe('definition and samples', () => {
     expect(fields.map((f) => f.key)).toEqual(Object.keys(definition.actions.reportWebEvent.fields))
     expect(fields.find((f) => f.key === 'user')?.defaultMapping).toBe('properties.user, else user')
     expect(fields.find((f) => f.key === 'event_id')?.defaultMapping).toBe('properties.id, else context.event_id')
-    expect(fields.find((f) => f.key === 'contents')?.defaultMapping).toMatch(
-      /^each of properties\.items, else items: content_id ← id; quantity ← quantity; product ← product/
+    expect(fields.find((f) => f.key === 'items')?.defaultMapping).toBe('properties.items, else items')
+    expect(fields.find((f) => f.key === 'properties')?.defaultMapping).toBe(
+      'properties, else id ← id; currency ← currency; value ← value; search_term ← search_term; content_type ← content_type'
     )
+    // A value field that its container fills has no default of its own, and says so.
+    const currency = fields.find((f) => f.key === 'currency')
+    expect(currency?.defaultMapping).toBeUndefined()
+    expect(currency?.description).toMatch(/When empty, the currency of Event Properties/)
     // Choices the action offers at run time, as a CDP's UI asks for them.
     expect(fields.find((f) => f.key === 'event')?.choices).toContainEqual({
       value: 'CompletePayment',
@@ -243,11 +248,11 @@ describe('test an event', () => {
 
   it('names the field of a validation error and shows no request', async () => {
     const result = await explanation(sampleEvent(30))
-    expect(result.payload).toMatchObject({ currency: 'EURO' })
+    expect(result.payload).toMatchObject({ properties: { currency: 'EURO' } })
     expect(result.validation).toEqual({ status: 'failed', message: expect.stringMatching(/^currency: "EURO"/) })
     expect(result.request).toBeUndefined()
     const typed = await explanation({ event_name: 'purchase', properties: { value: 'abc' } })
-    expect(typed.validation.message).toBe('Value must be a number but it was a string.')
+    expect(typed.validation.message).toBe('properties.value: "abc" is not a number of zero or more.')
   })
 
   it('sends through the framework and says what the answer means', async () => {
@@ -302,8 +307,11 @@ describe('mappings', () => {
     expect(field).toEqual({ key: 'currency', mapping: 'fixed: "USD"', kind: 'value' })
     const result = await explanation(sampleEvent(PURCHASE_LINE))
     expect((result.request?.body.properties as { currency: string }).currency).toBe('USD')
+    // Back to its default: no mapping of its own, so Event Properties' currency is sent again.
     await change('currency', { kind: 'default' })
-    expect((await purchase()).fields.find((f) => f.key === 'currency')).toMatchObject({ kind: 'default' })
+    expect((await purchase()).fields.find((f) => f.key === 'currency')).toBeUndefined()
+    const again = await explanation(sampleEvent(PURCHASE_LINE))
+    expect((again.request?.body.properties as { currency: string }).currency).toBe('EUR')
   })
 
   it('maps a field to another path of the event', async () => {

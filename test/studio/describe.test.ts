@@ -18,6 +18,17 @@ it.each([
     { '@arrayPath': ['$.items', { content_id: { '@path': '$.id' }, price: { '@path': '$.product.price' } }] },
     'each of items: content_id ← id; price ← product.price'
   ],
+  // What wins first: with "right" the framework lets the last object override the others.
+  [
+    {
+      '@merge': {
+        direction: 'right',
+        objects: [{ id: { '@path': '$.id' }, value: { '@path': '$.value' } }, { '@path': '$.properties' }]
+      }
+    },
+    'properties, else id ← id; value ← value'
+  ],
+  [{ '@merge': { direction: 'left', objects: [{ '@path': '$.a' }, { '@path': '$.b' }] } }, 'a, else b'],
   ['CompletePayment', 'fixed: "CompletePayment"'],
   [50, 'fixed: 50'],
   [true, 'fixed: true'],

@@ -5,13 +5,14 @@ import { MAX_EVENTS_PER_REQUEST } from '../tiktok/constants'
 // `page.url`, `device.ip`) and falls back to the current layout (`user.email`, `context.page.url`,
 // `context.device.ip`), so events of either kind work without re-mapping.
 //
-// The framework resolves every default of every event, one directive at a time, and that is most of the CPU an
-// event costs. So a container (the page, the device, a product, partners.tiktok) is read once, as an object field
-// (Page, Client, an item's Product, TikTok Partner Fields), rather than once per value in it; the value fields it
-// feeds (Page URL, IP Address, Unit Price, ...) have no default of their own, and take the container's value when
-// they are empty.
-// Mappings saved with the earlier per-value defaults set the value fields and lack the containers, so they send what
-// they always sent.
+// The framework resolves every default of every event, one directive at a time, then copies, cleans and validates
+// the payload value by value, and that is most of the CPU an event costs. So a Commanders Act container (the page,
+// the device, the user, the items, the event's properties, partners.tiktok) is read once, as an object field, rather
+// than once per value in it; the value fields it feeds (Page URL, IP Address, Currency, Contents, ...) have no default
+// of their own, and take the container's value when they are empty. The containers list no properties of their own:
+// the framework would copy, clean and validate each one for every event. The destination reads their values itself,
+// with the same rules (a number or true/false in text is read as one) and errors that name the value at fault.
+// Mappings saved with the earlier per-value defaults set the value fields, so they send what they always sent.
 
 type Mapping = Record<string, unknown>
 
@@ -20,16 +21,6 @@ export function firstOf(...paths: string[]): Mapping {
   const [first, ...rest] = paths
   if (rest.length === 0) return { '@path': first }
   return { '@if': { exists: { '@path': first }, then: { '@path': first }, else: firstOf(...rest) } }
-}
-
-/** An item of `properties.items` (or `items`) as a TikTok content; paths are relative to the item. */
-const contentShape = {
-  content_id: { '@path': '$.id' },
-  quantity: { '@path': '$.quantity' },
-  product: { '@path': '$.product' },
-  // Last, as most items have none: the framework deletes the key of an empty value, and V8 keeps an object fast only
-  // when the key it deletes is the last one (about 2 us an item to clean up and validate otherwise).
-  content_type: { '@path': '$.content_type' }
 }
 
 export const event: InputField = {
@@ -60,15 +51,10 @@ export const timestamp: InputField = {
 export const page: InputField = {
   label: 'Page',
   description:
-    'The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.',
+    'The Commanders Act page the event happened on (page, else context.page): its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.',
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
-  // Labelled as the fields they fill, so that the framework's errors name them alike.
-  properties: {
-    url: { label: 'Page URL', type: 'string' },
-    referrer: { label: 'Page Referrer', type: 'string' }
-  },
   default: firstOf('$.page', '$.context.page')
 }
 
@@ -91,89 +77,44 @@ export const landing_url: InputField = {
   type: 'string'
 }
 
-export const client: InputField = {
-  label: 'Client',
-  description:
-    'The browser or app the event came from, as Commanders Act collects it (its device): ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty.',
-  type: 'object',
-  additionalProperties: true,
-  defaultObjectUI: 'keyvalue',
-  properties: {
-    ip: { label: 'IP Address', type: 'string' },
-    user_agent: { label: 'User Agent', type: 'string' },
-    cookie: { label: 'Cookies', type: 'string' }
-  },
-  default: firstOf('$.device', '$.context.device')
-}
-
 export const ip: InputField = {
   label: 'IP Address',
   description:
-    "The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Client.",
+    "The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Device.",
   type: 'string'
 }
 
 export const user_agent: InputField = {
   label: 'User Agent',
   description:
-    "The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Client.",
+    "The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Device.",
   type: 'string'
 }
 
 export const cookie: InputField = {
   label: 'Cookies',
   description:
-    'The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Client.',
+    'The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Device.',
   type: 'string'
 }
 
 export const user: InputField = {
   label: 'User',
   description:
-    'The Commanders Act user. The property named by the User Identifier setting becomes the external id, the one named by User Email Field the email, and phone the phone number; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.',
+    'The Commanders Act user (properties.user, else user). The property named by the User Identifier setting (id by default) becomes the external id, the one named by User Email Field (email, email_md5 or email_sha256) the email, and phone the phone number: E.164 (+33612345678) or international (0033…), national (06…) with the Default Phone Country setting; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.',
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
-  properties: {
-    id: { label: 'User ID', type: 'string', multiple: true },
-    email: { label: 'Email', type: 'string', multiple: true },
-    email_md5: { label: 'Email MD5', type: 'string' },
-    email_sha256: { label: 'Email SHA-256', type: 'string' },
-    phone: {
-      label: 'Phone',
-      description:
-        'E.164 (+33612345678) or international (0033…) format; national form (06…) with the Default Phone Country setting.',
-      type: 'string',
-      multiple: true
-    },
-    firstname: { label: 'First Name', type: 'string' },
-    lastname: { label: 'Last Name', type: 'string' },
-    zipcode: { label: 'Zip Code', type: 'string' },
-    city: { label: 'City', type: 'string' },
-    state: { label: 'State', type: 'string' },
-    country: { label: 'Country', type: 'string' }
-  },
   default: firstOf('$.properties.user', '$.user')
 }
 
 export const tiktok_partner: InputField = {
   label: 'TikTok Partner Fields',
   description:
-    'What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu, event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.',
+    'What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu (true or false), event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.',
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
-  // Typed and labelled as the fields they fill, so the framework reads them alike (an ldu of "true" is true) and
-  // names them alike when it cannot.
-  properties: {
-    ttp: { label: 'TikTok Browser ID (_ttp)', type: 'string' },
-    ttclid: { label: 'TikTok Click ID (ttclid)', type: 'string' },
-    ldu: { label: 'Limited Data Use', type: 'boolean' },
-    event_source: { label: 'Event Source', type: 'string' },
-    shop_id: { label: 'Shop ID', type: 'string' },
-    lead_id: { label: 'Lead ID', type: 'string' },
-    lead_event_source: { label: 'Lead Source', type: 'string' }
-  },
   default: { '@path': '$.partners.tiktok' }
 }
 
@@ -211,25 +152,11 @@ export const app: InputField = {
 export const device: InputField = {
   label: 'Device',
   description:
-    'The device the event comes from. On iOS (type ios) the advertising id is sent as the IDFA and idfv as the IDFV; on Android as the GAID; all-zero ids (no consent) are never sent. ATT status is att_status, else derived on iOS from ad_tracking_enabled. The locale is language and region (en + US = en-US), or lang.',
+    'The browser or device the event comes from, as Commanders Act collects it (device, else context.device). Its ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty. For app events, on iOS (type ios) advertising_id is sent as the IDFA and idfv as the IDFV; on Android (type android) advertising_id is sent as the GAID; all-zero ids (no consent) are never sent. The ATT status is att_status (AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE), else derived on iOS from ad_tracking_enabled (true or false). The locale is language and region (en + US = en-US), or lang.',
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
-  properties: {
-    type: { label: 'Device Platform', description: 'ios or android', type: 'string' },
-    advertising_id: { label: 'Advertising ID (IDFA / GAID)', type: 'string' },
-    idfv: { label: 'IDFV', type: 'string' },
-    ad_tracking_enabled: { label: 'Ad Tracking Enabled', type: 'boolean' },
-    att_status: {
-      label: 'ATT Status',
-      description: 'AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE',
-      type: 'string'
-    },
-    language: { label: 'Language', type: 'string' },
-    region: { label: 'Region', type: 'string' },
-    lang: { label: 'Browser Language', type: 'string' }
-  },
-  default: firstOf('$.context.device', '$.device')
+  default: firstOf('$.device', '$.context.device')
 }
 
 export const lead_id: InputField = {
@@ -260,10 +187,23 @@ export const ttclid: InputField = {
   type: 'string'
 }
 
+export const items: InputField = {
+  label: 'Items',
+  description:
+    "The products of the event as Commanders Act sends them (properties.items, else items). When Contents is empty, each item becomes a content: its id (else its product's id) the Content ID, its quantity and content_type, and its product's price, name, category_1 and brand.",
+  type: 'object',
+  multiple: true,
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  // The items themselves rather than a shape per item: an item costs the framework one copy instead of a directive
+  // per value.
+  default: firstOf('$.properties.items', '$.items')
+}
+
 export const contents: InputField = {
   label: 'Contents',
   description:
-    "The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand).",
+    "The products of the event, as TikTok contents. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand). When empty, made from Items.",
   type: 'object',
   multiple: true,
   additionalProperties: false,
@@ -279,40 +219,55 @@ export const contents: InputField = {
       label: 'Product',
       description: 'The Commanders Act product of the item: id, price, name, category_1 and brand.',
       type: 'object',
-      additionalProperties: true,
-      // Typed and labelled as the fields they fill, so the framework reads them alike (a price of "12.5" is 12.5)
-      // and names them alike when it cannot.
-      properties: {
-        id: { label: 'Content ID', type: 'string' },
-        price: { label: 'Unit Price', type: 'number' },
-        name: { label: 'Content Name', type: 'string' },
-        category_1: { label: 'Content Category', type: 'string' },
-        brand: { label: 'Brand', type: 'string' }
-      }
+      additionalProperties: true
     }
-  },
-  default: { '@arrayPath': [firstOf('$.properties.items', '$.items'), contentShape] }
+  }
+}
+
+export const properties: InputField = {
+  label: 'Event Properties',
+  description:
+    "The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term and content_type at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query and Content Type when those are empty.",
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  // One directive for both layouts, rather than a fallback per value: the event's top-level values, overridden by its
+  // properties object's (the framework merges left to right).
+  default: {
+    '@merge': {
+      direction: 'right',
+      objects: [
+        {
+          id: { '@path': '$.id' },
+          currency: { '@path': '$.currency' },
+          value: { '@path': '$.value' },
+          search_term: { '@path': '$.search_term' },
+          content_type: { '@path': '$.content_type' }
+        },
+        { '@path': '$.properties' }
+      ]
+    }
+  }
 }
 
 export const content_type: InputField = {
   label: 'Content Type',
-  description: 'product or product_group, depending on how your TikTok product catalog is set up. Defaults to product.',
-  type: 'string',
-  default: firstOf('$.properties.content_type', '$.content_type')
+  description:
+    'product or product_group, depending on how your TikTok product catalog is set up. When empty, the content_type of Event Properties, else product.',
+  type: 'string'
 }
 
 export const currency: InputField = {
   label: 'Currency',
-  description: 'ISO 4217 code of the value (EUR, USD, ...). Needed with Value for value-based optimisation.',
-  type: 'string',
-  default: firstOf('$.properties.currency', '$.currency')
+  description:
+    'ISO 4217 code of the value (EUR, USD, ...). Needed with Value for value-based optimisation. When empty, the currency of Event Properties.',
+  type: 'string'
 }
 
 export const value: InputField = {
   label: 'Value',
-  description: 'The total value of the order or item(s). 0 is sent as 0.',
-  type: 'number',
-  default: firstOf('$.properties.value', '$.value')
+  description: 'The total value of the order or item(s). 0 is sent as 0. When empty, the value of Event Properties.',
+  type: 'number'
 }
 
 export const description: InputField = {
@@ -324,16 +279,15 @@ export const description: InputField = {
 
 export const query: InputField = {
   label: 'Search Query',
-  description: 'The text the visitor searched for.',
-  type: 'string',
-  default: firstOf('$.properties.search_term', '$.search_term')
+  description: 'The text the visitor searched for. When empty, the search_term of Event Properties.',
+  type: 'string'
 }
 
 export const order_id: InputField = {
   label: 'Order ID',
-  description: 'The transaction id: helps TikTok attribute web, app, offline and CRM conversions. Events API 2.0 only.',
-  type: 'string',
-  default: firstOf('$.properties.id', '$.id')
+  description:
+    'The transaction id: helps TikTok attribute web, app, offline and CRM conversions. Events API 2.0 only. When empty, the id of Event Properties.',
+  type: 'string'
 }
 
 export const shop_id: InputField = {
@@ -383,7 +337,7 @@ export const fields: Record<string, InputField> = {
   page_url,
   referrer,
   landing_url,
-  client,
+  device,
   ip,
   user_agent,
   cookie,
@@ -391,7 +345,9 @@ export const fields: Record<string, InputField> = {
   tiktok_partner,
   ttp,
   ttclid,
+  items,
   contents,
+  properties,
   content_type,
   currency,
   value,
@@ -402,7 +358,6 @@ export const fields: Record<string, InputField> = {
   custom_properties,
   event_source,
   app,
-  device,
   lead_id,
   lead_event_source,
   limited_data_use,

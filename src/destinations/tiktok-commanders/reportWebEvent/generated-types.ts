@@ -14,11 +14,9 @@ export interface Payload {
    */
   timestamp?: string
   /**
-   * The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.
+   * The Commanders Act page the event happened on (page, else context.page): its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.
    */
   page?: {
-    url?: string
-    referrer?: string
     [k: string]: unknown | undefined
   }
   /**
@@ -34,57 +32,33 @@ export interface Payload {
    */
   landing_url?: string
   /**
-   * The browser or app the event came from, as Commanders Act collects it (its device): ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty.
+   * The browser or device the event comes from, as Commanders Act collects it (device, else context.device). Its ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty. For app events, on iOS (type ios) advertising_id is sent as the IDFA and idfv as the IDFV; on Android (type android) advertising_id is sent as the GAID; all-zero ids (no consent) are never sent. The ATT status is att_status (AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE), else derived on iOS from ad_tracking_enabled (true or false). The locale is language and region (en + US = en-US), or lang.
    */
-  client?: {
-    ip?: string
-    user_agent?: string
-    cookie?: string
+  device?: {
     [k: string]: unknown | undefined
   }
   /**
-   * The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Client.
+   * The visitor's IP address (IPv4 or IPv6). Sent unhashed, as TikTok requires. When empty, the ip of Device.
    */
   ip?: string
   /**
-   * The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Client.
+   * The visitor's browser user agent. Sent unhashed, as TikTok requires. When empty, the user_agent of Device.
    */
   user_agent?: string
   /**
-   * The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Client.
+   * The raw Cookie header collected with the event. The _ttp cookie (TikTok browser id) and the ttclid cookie (TikTok click id) are read from it when the TikTok partner fields are empty. When empty, the cookie of Device.
    */
   cookie?: string
   /**
-   * The Commanders Act user. The property named by the User Identifier setting becomes the external id, the one named by User Email Field the email, and phone the phone number; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.
+   * The Commanders Act user (properties.user, else user). The property named by the User Identifier setting (id by default) becomes the external id, the one named by User Email Field (email, email_md5 or email_sha256) the email, and phone the phone number: E.164 (+33612345678) or international (0033…), national (06…) with the Default Phone Country setting; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.
    */
   user?: {
-    id?: string[]
-    email?: string[]
-    email_md5?: string
-    email_sha256?: string
-    /**
-     * E.164 (+33612345678) or international (0033…) format; national form (06…) with the Default Phone Country setting.
-     */
-    phone?: string[]
-    firstname?: string
-    lastname?: string
-    zipcode?: string
-    city?: string
-    state?: string
-    country?: string
     [k: string]: unknown | undefined
   }
   /**
-   * What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu, event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.
+   * What the Commanders Act tag, SDK or import sets for TikTok (partners.tiktok): its ttp, ttclid, ldu (true or false), event_source, shop_id, lead_id and lead_event_source fill the fields of the same meaning when those are empty.
    */
   tiktok_partner?: {
-    ttp?: string
-    ttclid?: string
-    ldu?: boolean
-    event_source?: string
-    shop_id?: string
-    lead_id?: string
-    lead_event_source?: string
     [k: string]: unknown | undefined
   }
   /**
@@ -96,7 +70,13 @@ export interface Payload {
    */
   ttclid?: string
   /**
-   * The products of the event. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand).
+   * The products of the event as Commanders Act sends them (properties.items, else items). When Contents is empty, each item becomes a content: its id (else its product's id) the Content ID, its quantity and content_type, and its product's price, name, category_1 and brand.
+   */
+  items?: {
+    [k: string]: unknown | undefined
+  }[]
+  /**
+   * The products of the event, as TikTok contents. Content IDs are sent as strings; Content Type defaults to the event Content Type (product). Each empty field is taken from the item's Product (its id, price, name, category_1 and brand). When empty, made from Items.
    */
   contents?: {
     content_id?: string
@@ -116,24 +96,25 @@ export interface Payload {
      * The Commanders Act product of the item: id, price, name, category_1 and brand.
      */
     product?: {
-      id?: string
-      price?: number
-      name?: string
-      category_1?: string
-      brand?: string
       [k: string]: unknown | undefined
     }
   }[]
   /**
-   * product or product_group, depending on how your TikTok product catalog is set up. Defaults to product.
+   * The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term and content_type at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query and Content Type when those are empty.
+   */
+  properties?: {
+    [k: string]: unknown | undefined
+  }
+  /**
+   * product or product_group, depending on how your TikTok product catalog is set up. When empty, the content_type of Event Properties, else product.
    */
   content_type?: string
   /**
-   * ISO 4217 code of the value (EUR, USD, ...). Needed with Value for value-based optimisation.
+   * ISO 4217 code of the value (EUR, USD, ...). Needed with Value for value-based optimisation. When empty, the currency of Event Properties.
    */
   currency?: string
   /**
-   * The total value of the order or item(s). 0 is sent as 0.
+   * The total value of the order or item(s). 0 is sent as 0. When empty, the value of Event Properties.
    */
   value?: number
   /**
@@ -141,11 +122,11 @@ export interface Payload {
    */
   description?: string
   /**
-   * The text the visitor searched for.
+   * The text the visitor searched for. When empty, the search_term of Event Properties.
    */
   query?: string
   /**
-   * The transaction id: helps TikTok attribute web, app, offline and CRM conversions. Events API 2.0 only.
+   * The transaction id: helps TikTok attribute web, app, offline and CRM conversions. Events API 2.0 only. When empty, the id of Event Properties.
    */
   order_id?: string
   /**
@@ -169,26 +150,6 @@ export interface Payload {
     app_id?: string
     app_name?: string
     app_version?: string
-  }
-  /**
-   * The device the event comes from. On iOS (type ios) the advertising id is sent as the IDFA and idfv as the IDFV; on Android as the GAID; all-zero ids (no consent) are never sent. ATT status is att_status, else derived on iOS from ad_tracking_enabled. The locale is language and region (en + US = en-US), or lang.
-   */
-  device?: {
-    /**
-     * ios or android
-     */
-    type?: string
-    advertising_id?: string
-    idfv?: string
-    ad_tracking_enabled?: boolean
-    /**
-     * AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE
-     */
-    att_status?: string
-    language?: string
-    region?: string
-    lang?: string
-    [k: string]: unknown | undefined
   }
   /**
    * The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.

@@ -49,10 +49,11 @@ export function buildEvent(
   const pixel = source === 'web' && (settings.apiFormat ?? 'pixel') === 'pixel'
   const name = eventName(payload.event, source, pixel)
   const device = own<Device>(payload, 'device')
-  const client = own(payload, 'client')
   const partner = own(payload, 'tiktok_partner')
   const contents = buildContents(payload)
-  const query = text(payload.query)
+  // The value fields below take Event Properties' value when empty (see fields.ts).
+  const props = own(payload, 'properties')
+  const query = text(payload.query) ?? textIn(props, 'search_term', 'properties.search_term')
   const common: CommonEvent = {
     event: name.name,
     custom: name.custom,
@@ -61,29 +62,34 @@ export function buildEvent(
     time: parseTimestamp(payload.timestamp, now),
     builtAt: now,
     user: buildUser(payload, settings, memo),
-    ip: text(payload.ip) ?? text(own(client, 'ip')),
-    userAgent: text(payload.user_agent) ?? text(own(client, 'user_agent')),
+    ip: text(payload.ip) ?? textIn(device, 'ip', 'device.ip'),
+    userAgent: text(payload.user_agent) ?? textIn(device, 'user_agent', 'device.user_agent'),
     locale: source === 'web' || source === 'app' ? locale(device) : undefined,
     properties: {
       contents,
       contentIds: contentIds(contents),
-      contentType: contentType(payload.content_type, 'content_type') ?? 'product',
-      currency: currencyCode(payload.currency),
-      value: number(payload.value, 'value'),
+      contentType:
+        contentType(
+          text(payload.content_type) ?? textIn(props, 'content_type', 'properties.content_type'),
+          'content_type'
+        ) ?? 'product',
+      currency: currencyCode(text(payload.currency) ?? textIn(props, 'currency', 'properties.currency')),
+      value: number(payload.value ?? own(props, 'value'), payload.value === undefined ? 'properties.value' : 'value'),
       numItems: contents?.length,
       description: text(payload.description),
       query,
-      orderId: text(payload.order_id),
-      shopId: text(payload.shop_id) ?? text(own(partner, 'shop_id')),
+      orderId: text(payload.order_id) ?? textIn(props, 'id', 'properties.id'),
+      shopId: text(payload.shop_id) ?? textIn(partner, 'shop_id', 'tiktok_partner.shop_id'),
       custom: customProperties(payload.custom_properties)
     },
-    limitedDataUse: flag(payload.limited_data_use) ?? flag(own(partner, 'ldu'))
+    limitedDataUse:
+      flag(payload.limited_data_use, 'limited_data_use') ?? flag(own(partner, 'ldu'), 'tiktok_partner.ldu')
   }
   // The source's part is added to `common` in place: V8 copies `{ ...common, source }` (a spread followed by more
   // keys) the slow way, about 9 us an event here, more than all of the event's hashing.
   switch (source) {
     case 'web':
-      return Object.assign(common, { source, ...webPart(payload, client, partner) })
+      return Object.assign(common, { source, ...webPart(payload, device, partner) })
     case 'app':
       return Object.assign(common, { source, app: appPart(payload), device: deviceIds(device, memo) })
     case 'offline':
@@ -101,7 +107,7 @@ export function buildEvent(
 export function eventSource(payload: Payload, settings: Settings): EventSource {
   // Checked here rather than by a `choices` enum: the framework keeps a '' in a batch that it drops for one event.
   const explicit = (
-    text(payload.event_source) ?? text(own(own(payload, 'tiktok_partner'), 'event_source'))
+    text(payload.event_source) ?? textIn(own(payload, 'tiktok_partner'), 'event_source', 'tiktok_partner.event_source')
   )?.toLowerCase()
   if (explicit !== undefined) {
     if (!sources.has(explicit)) {
@@ -153,20 +159,20 @@ function eventName(raw: string | undefined, source: EventSource, pixel: boolean)
   }
 }
 
-// An empty value field takes its container's value: Page, Client, TikTok Partner Fields (see fields.ts). The defaults
+// An empty value field takes its container's value: Page, Device, TikTok Partner Fields (see fields.ts). The defaults
 // read each container once, not once per value.
-function webPart(payload: Payload, client: unknown, partner: unknown) {
+function webPart(payload: Payload, device: unknown, partner: unknown) {
   const page = own<Record<string, unknown>>(payload, 'page')
-  const pageUrl = text(payload.page_url) ?? text(own(page, 'url'))
-  const cookie = text(payload.cookie) ?? text(own(client, 'cookie'))
+  const pageUrl = text(payload.page_url) ?? textIn(page, 'url', 'page.url')
+  const cookie = text(payload.cookie) ?? textIn(device, 'cookie', 'device.cookie')
   return {
-    page: { url: pageUrl, referrer: text(payload.referrer) ?? text(own(page, 'referrer')) },
-    ttp: text(payload.ttp) ?? text(own(partner, 'ttp')) ?? readCookie(cookie, '_ttp'),
+    page: { url: pageUrl, referrer: text(payload.referrer) ?? textIn(page, 'referrer', 'page.referrer') },
+    ttp: text(payload.ttp) ?? textIn(partner, 'ttp', 'tiktok_partner.ttp') ?? readCookie(cookie, '_ttp'),
     ttclid:
       text(payload.ttclid) ??
-      text(own(partner, 'ttclid')) ??
+      textIn(partner, 'ttclid', 'tiktok_partner.ttclid') ??
       readCookie(cookie, 'ttclid') ??
-      ttclidFromUrl(text(payload.landing_url) ?? text(own(own(page, 'location'), 'href'))) ??
+      ttclidFromUrl(text(payload.landing_url) ?? textIn(own(page, 'location'), 'href', 'page.location.href')) ??
       ttclidFromUrl(pageUrl)
   }
 }
@@ -184,21 +190,21 @@ function appPart(payload: Payload) {
 
 /** Each platform's ids, and never another platform's: an IDFA on Android would be a wrong id, not a missing one. */
 function deviceIds(device: Device | undefined, memo: HashMemo | undefined): DeviceIds {
-  const platform = text(own(device, 'type'))?.toLowerCase()
-  const advertisingId = text(own(device, 'advertising_id'))
-  const explicit = text(own(device, 'att_status'))?.toUpperCase()
+  const platform = textIn(device, 'type', 'device.type')?.toLowerCase()
+  const advertisingId = textIn(device, 'advertising_id', 'device.advertising_id')
+  const explicit = textIn(device, 'att_status', 'device.att_status')?.toUpperCase()
   if (explicit !== undefined && !attStatuses.has(explicit)) {
     throw new PayloadValidationError(
       `device.att_status: "${explicit.slice(0, 32)}" must be one of ${ATT_STATUSES.join(', ')}.`
     )
   }
   if (platform === 'ios') {
-    const tracking = own(device, 'ad_tracking_enabled')
+    const tracking = flag(own(device, 'ad_tracking_enabled'), 'device.ad_tracking_enabled')
     const derived = tracking === true ? 'AUTHORIZED' : tracking === false ? 'DENIED' : undefined
     return (
       compact({
         idfa: mapText(advertisingId, hasher(memo, 'idfa', hashIdfa)),
-        idfv: text(own(device, 'idfv')),
+        idfv: textIn(device, 'idfv', 'device.idfv'),
         attStatus: (explicit ?? derived) as AttStatus | undefined
       }) ?? {}
     )
@@ -215,24 +221,28 @@ function deviceIds(device: Device | undefined, memo: HashMemo | undefined): Devi
 }
 
 function leadPart(payload: Payload, partner: unknown) {
-  const leadId = text(payload.lead_id) ?? text(own(partner, 'lead_id'))
+  const leadId = text(payload.lead_id) ?? textIn(partner, 'lead_id', 'tiktok_partner.lead_id')
   if (leadId === undefined) {
     throw new PayloadValidationError(
       'lead_id: a CRM event needs the id of its lead (partners.tiktok.lead_id by default); TikTok refuses CRM events without one.'
     )
   }
-  return { leadId, leadEventSource: text(payload.lead_event_source) ?? text(own(partner, 'lead_event_source')) }
+  return {
+    leadId,
+    leadEventSource:
+      text(payload.lead_event_source) ?? textIn(partner, 'lead_event_source', 'tiktok_partner.lead_event_source')
+  }
 }
 
 /** BCP 47 from the SDK's language and region (`en` + `US` = `en-US`), else the web tag's `lang`. */
 function locale(device: Device | undefined): string | undefined {
-  const language = text(own(device, 'language'))
-  const region = text(own(device, 'region'))
+  const language = textIn(device, 'language', 'device.language')
+  const region = textIn(device, 'region', 'device.region')
   const tag = language
     ? region && !language.includes('-')
       ? `${language}-${region}`
       : language
-    : text(own(device, 'lang'))
+    : textIn(device, 'lang', 'device.lang')
   if (tag === undefined) return undefined
   const [lang, ...rest] = tag.replace(/_/g, '-').split('-')
   return [lang.toLowerCase(), ...rest.map((part) => (part.length === 2 ? part.toUpperCase() : part))].join('-')
@@ -253,12 +263,12 @@ function buildUser(payload: Payload, settings: Settings, memo: HashMemo | undefi
         userProperty(user, 'phone'),
         hasher(memo, `phone ${country ?? ''}`, (phone) => hashPhone(phone, country))
       ),
-      firstName: mapText(text(own(user, 'firstname')), hasher(memo, 'name', hashName)),
-      lastName: mapText(text(own(user, 'lastname')), hasher(memo, 'name', hashName)),
-      zipCode: mapText(text(own(user, 'zipcode')), hasher(memo, 'zip', hashZip)),
-      city: plainLower(own(user, 'city')),
-      state: plainLower(own(user, 'state')),
-      country: plainLower(own(user, 'country'))
+      firstName: mapText(textIn(user, 'firstname', 'user.firstname'), hasher(memo, 'name', hashName)),
+      lastName: mapText(textIn(user, 'lastname', 'user.lastname'), hasher(memo, 'name', hashName)),
+      zipCode: mapText(textIn(user, 'zipcode', 'user.zipcode'), hasher(memo, 'zip', hashZip)),
+      city: textIn(user, 'city', 'user.city')?.toLowerCase(),
+      state: textIn(user, 'state', 'user.state')?.toLowerCase(),
+      country: textIn(user, 'country', 'user.country')?.toLowerCase()
     }) ?? {}
   )
 }
@@ -277,7 +287,7 @@ function phoneCountry(settings: Settings): CountryCode | undefined {
 
 /** A user property, or its pre-hashed twin (`<prop>_sha256`), which Commanders Act may send instead. */
 function userProperty(user: Record<string, unknown>, name: string): string[] | undefined {
-  return texts(own(user, name)) ?? texts(own(user, `${name}_sha256`))
+  return textsIn(user, name) ?? textsIn(user, `${name}_sha256`)
 }
 
 /**
@@ -313,23 +323,51 @@ function customProperties(raw: unknown): Record<string, unknown> | undefined {
 }
 
 function buildContents(payload: Payload): TikTokContent[] | undefined {
-  const contents = (payload.contents ?? []).map((item, i) => {
-    // An empty field takes the item's Product's value (see fields.ts).
-    const product = own<Record<string, unknown>>(item, 'product')
-    // Never empty: content_type always has a value.
-    const content = compact({
-      // TikTok rejects a numeric content_id (40002 Not a valid string).
-      content_id: text(item.content_id) ?? text(own(product, 'id')),
-      brand: text(item.brand) ?? text(own(product, 'brand')),
-      content_type: contentType(item.content_type, `contents.${i}.content_type`) ?? 'product',
-      content_name: text(item.content_name) ?? text(own(product, 'name')),
-      content_category: text(item.content_category) ?? text(own(product, 'category_1')),
-      price: number(item.price ?? own<number>(product, 'price'), `contents.${i}.price`),
-      quantity: quantity(item.quantity, `contents.${i}.quantity`)
-    }) as TikTokContent
-    return content
-  })
-  return contents.length ? contents : undefined
+  const mapped = payload.contents
+  if (mapped?.length) return mapped.map(mappedContent)
+  // Empty: made from Commanders Act's items (see fields.ts).
+  const items = payload.items
+  if (!items?.length) return undefined
+  return items.map(itemContent)
+}
+
+/** A Contents entry: its TikTok fields, each empty one taken from the entry's Product. */
+function mappedContent(item: NonNullable<Payload['contents']>[number], i: number): TikTokContent {
+  const product = own(item, 'product')
+  const field = `contents.${i}`
+  // Never empty: content_type always has a value.
+  return compact({
+    // TikTok rejects a numeric content_id (40002 Not a valid string).
+    content_id: text(item.content_id) ?? textIn(product, 'id', `${field}.product.id`),
+    brand: text(item.brand) ?? textIn(product, 'brand', `${field}.product.brand`),
+    content_type: contentType(text(item.content_type), `${field}.content_type`) ?? 'product',
+    content_name: text(item.content_name) ?? textIn(product, 'name', `${field}.product.name`),
+    content_category: text(item.content_category) ?? textIn(product, 'category_1', `${field}.product.category_1`),
+    price: number(
+      item.price ?? own(product, 'price'),
+      item.price === undefined ? `${field}.product.price` : `${field}.price`
+    ),
+    quantity: quantity(item.quantity, `${field}.quantity`)
+  }) as TikTokContent
+}
+
+/**
+ * A Commanders Act item as a TikTok content: its id (else its product's id), quantity and content_type, and its
+ * product's price, name, category_1 and brand. An item's other keys are not read.
+ */
+function itemContent(item: NonNullable<Payload['items']>[number], i: number): TikTokContent {
+  const product = own(item, 'product')
+  const field = `items.${i}`
+  return compact({
+    content_id: textIn(item, 'id', `${field}.id`) ?? textIn(product, 'id', `${field}.product.id`),
+    brand: textIn(product, 'brand', `${field}.product.brand`),
+    content_type:
+      contentType(textIn(item, 'content_type', `${field}.content_type`), `${field}.content_type`) ?? 'product',
+    content_name: textIn(product, 'name', `${field}.product.name`),
+    content_category: textIn(product, 'category_1', `${field}.product.category_1`),
+    price: number(own(product, 'price'), `${field}.product.price`),
+    quantity: quantity(own(item, 'quantity'), `${field}.quantity`)
+  }) as TikTokContent
 }
 
 /**
@@ -384,20 +422,73 @@ function contentType(raw: string | undefined, field: string): ContentType | unde
   return type as ContentType
 }
 
-function number(raw: number | undefined, field: string): number | undefined {
-  if (raw === undefined || raw === null) return undefined
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
-    throw new PayloadValidationError(`${field}: must be a number of zero or more.`)
+// A number written as text ("12.5", " 3 "), as the framework's schema reads one.
+const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+/** A number of zero or more, or undefined when empty; a number in text is read as one; anything else is refused. */
+function number(raw: unknown, field: string): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined
+  const n = typeof raw === 'string' && NUMERIC.test(raw.trim()) ? Number(raw) : raw
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+    throw new PayloadValidationError(`${field}: ${quote(raw)} is not a number of zero or more.`)
   }
-  return raw
+  return n
 }
 
-function quantity(raw: number | undefined, field: string): number | undefined {
+function quantity(raw: unknown, field: string): number | undefined {
   const n = number(raw, field)
   if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
     throw new PayloadValidationError(`${field}: must be a whole number of 1 or more.`)
   }
   return n
+}
+
+/** true or false; also in text ("true", "false") or as 1 and 0, as the framework's schema reads a boolean. */
+function flag(raw: unknown, field: string): boolean | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined
+  if (typeof raw === 'boolean') return raw
+  if (raw === 'true' || raw === 1) return true
+  if (raw === 'false' || raw === 0) return false
+  throw new PayloadValidationError(`${field}: ${quote(raw)} is neither true nor false.`)
+}
+
+/** A value for an error message: short, and never more of it than helps to find it. */
+function quote(raw: unknown): string {
+  if (typeof raw === 'string') return `"${raw.slice(0, 32)}"`
+  if (Array.isArray(raw)) return 'a list'
+  if (raw !== null && typeof raw === 'object') return 'an object'
+  return String(raw)
+}
+
+/**
+ * A value of a container (Page, Device, User, ...) read as text, as the framework's schema reads a text field: a
+ * number or true/false is text too; an object or a list is refused, naming the value, rather than quietly dropped.
+ */
+function textIn(container: unknown, key: string, field: string): string | undefined {
+  return asText(own(container, key), field)
+}
+
+function asText(raw: unknown, field: string): string | undefined {
+  if (raw !== null && typeof raw === 'object') {
+    throw new PayloadValidationError(`${field}: must be text, not ${quote(raw)}.`)
+  }
+  return text(typeof raw === 'boolean' ? String(raw) : raw)
+}
+
+/** One text value of a container or a list of them (a CRM may know several emails); undefined when none. */
+function textsIn(container: unknown, key: string): string[] | undefined {
+  const raw = own(container, key)
+  const field = `user.${key}`
+  if (!Array.isArray(raw)) {
+    const t = asText(raw, field)
+    return t === undefined ? undefined : [t]
+  }
+  const values: string[] = []
+  raw.forEach((v, i) => {
+    const t = asText(v, `${field}.${i}`)
+    if (t !== undefined) values.push(t)
+  })
+  return values.length ? values : undefined
 }
 
 /** A non-empty trimmed string, or undefined: TikTok gets no '' values. */
@@ -408,35 +499,13 @@ function text(raw: unknown): string | undefined {
   return trimmed || undefined
 }
 
-/** One value or several (a CRM may know several emails), each a non-empty trimmed string; undefined when none. */
-function texts(raw: unknown): string[] | undefined {
-  if (!Array.isArray(raw)) {
-    const t = text(raw)
-    return t === undefined ? undefined : [t]
-  }
-  const values: string[] = []
-  for (const v of raw) {
-    const t = text(v)
-    if (t !== undefined) values.push(t)
-  }
-  return values.length ? values : undefined
-}
-
 /** The values of the first of these properties that has any. */
 function firstTexts(object: Record<string, unknown>, keys: readonly string[]): string[] | undefined {
   for (const key of keys) {
-    const values = texts(own(object, key))
+    const values = textsIn(object, key)
     if (values) return values
   }
   return undefined
-}
-
-function flag(raw: unknown): boolean | undefined {
-  return typeof raw === 'boolean' ? raw : undefined
-}
-
-function plainLower(raw: unknown): string | undefined {
-  return text(raw)?.toLowerCase()
 }
 
 function mapText(value: string | undefined, fn: (v: string) => string | undefined): string | undefined {
