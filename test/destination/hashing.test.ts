@@ -50,7 +50,7 @@ describe('hashing', () => {
     expect(hashEmail('0CC175B9C0F1B6A831C399E269772661')).toBe(sha('0cc175b9c0f1b6a831c399e269772661'))
   })
 
-  describe("a batch's memo of hashes", () => {
+  describe('the memo of recent hashes', () => {
     it('gives what the hash itself gives, computing each raw value of a kind once', () => {
       const memo = new HashMemo()
       const calls: string[] = []
@@ -79,6 +79,27 @@ describe('hashing', () => {
       expect(computed).toBe(5)
       expect(memo.get('external_id', 'd', count)).toBe(hashExternalId('d'))
       expect(computed).toBe(5)
+    })
+
+    it('forgets everything once its oldest entry has been kept its time, and not before', () => {
+      let now = 1_000
+      const memo = new HashMemo(100, 10_000, () => now)
+      let computed = 0
+      const count = (raw: string) => {
+        computed++
+        return hashEmail(raw)
+      }
+      memo.get('email', 'a@b.c', count)
+      now += 9_999
+      memo.expire().get('email', 'a@b.c', count)
+      expect(computed).toBe(1)
+      now += 1
+      memo.expire().get('email', 'a@b.c', count)
+      expect(computed).toBe(2)
+      // The clock starts again with the first entry after it forgot.
+      now += 9_999
+      memo.expire().get('email', 'a@b.c', count)
+      expect(computed).toBe(2)
     })
   })
 })

@@ -89,30 +89,47 @@ function isAdvertisingId(id: string): boolean {
 }
 
 /**
- * One batch's hashed identifiers, by kind and raw value. A visitor's events arrive together, so the same email or
- * phone comes back many times in a batch; its E.164 parse (the dearest step) and SHA-256 are done once. Personal data
- * must not outlive the batch: a memo is made by the batch that uses it and dropped with it, never stored elsewhere
- * or logged, and bounded (when full it starts afresh) so a batch of all-different people cannot grow it without end.
+ * Hashed identifiers by kind and raw value, so that one person's email, phone or id is normalised (the E.164 parse is
+ * the dearest step) and hashed once while their events come in: a visitor's events arrive together. Personal data
+ * must not linger: a memo belongs to one destination (or one runner's run) and is never stored elsewhere or logged;
+ * it forgets everything once its oldest entry is `maxAgeMs` old, and when it holds `capacity` entries, so a stream of
+ * all-different people cannot grow it without end.
  */
 export class HashMemo {
   private readonly kinds = new Map<string, Map<string, string | undefined>>()
   private size = 0
+  private since = 0
 
-  constructor(private readonly capacity = 4096) {}
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly maxAgeMs = 10_000,
+    private readonly clock: () => number = Date.now
+  ) {}
 
-  /** `compute(raw)` (a hash of kind `kind`), from the memo when this batch already computed it. */
+  /** `compute(raw)` (a hash of kind `kind`), from the memo when it was computed lately. */
   get(kind: string, raw: string, compute: (raw: string) => string | undefined): string | undefined {
     let memo = this.kinds.get(kind)
     if (memo === undefined) this.kinds.set(kind, (memo = new Map()))
     else if (memo.has(raw)) return memo.get(raw)
     const hashed = compute(raw)
     if (this.size >= this.capacity) {
-      this.kinds.clear()
-      this.size = 0
+      this.forget()
       this.kinds.set(kind, (memo = new Map()))
     }
+    if (this.size === 0) this.since = this.clock()
     memo.set(raw, hashed)
     this.size++
     return hashed
+  }
+
+  /** Forgets everything when the oldest entry has been kept `maxAgeMs`; called before each use of a batch. */
+  expire(): this {
+    if (this.size > 0 && this.clock() - this.since >= this.maxAgeMs) this.forget()
+    return this
+  }
+
+  private forget(): void {
+    this.kinds.clear()
+    this.size = 0
   }
 }

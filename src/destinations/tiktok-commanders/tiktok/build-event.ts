@@ -37,7 +37,7 @@ const EMAIL_FIELDS = ['email', 'email_md5', 'email_sha256'] as const
 
 type Device = NonNullable<Payload['device']>
 
-/** `memo`: the batch's hashes of identifiers already seen in it (see HashMemo); none for a single event. */
+/** `memo`: hashes of identifiers seen lately (see HashMemo); without one, each is hashed afresh. */
 export function buildEvent(
   payload: Payload,
   settings: Settings,

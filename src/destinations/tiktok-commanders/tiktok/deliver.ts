@@ -33,9 +33,10 @@ export async function sendOne(
   request: RequestClient,
   endpoint: Endpoint,
   settings: Settings,
-  payload: Payload
+  payload: Payload,
+  memo?: HashMemo
 ): Promise<TikTokReply> {
-  const event = buildEvent(payload, settings)
+  const event = buildEvent(payload, settings, Date.now(), memo?.expire())
   const { format, envelope } = routeOf(event, settings)
   const wire = format.single(event, envelope)
   const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body, SOURCE_SETTINGS[event.source])
@@ -63,12 +64,13 @@ export async function sendBatch(
   request: RequestClient,
   endpoint: Endpoint,
   settings: Settings,
-  payloads: Payload[]
+  payloads: Payload[],
+  // The destination's recent hashes (see HashMemo); without one, this batch's own, dropped with it.
+  identifiers: HashMemo = new HashMemo()
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
   const now = Date.now()
-  // Dropped with this call: a batch's identifiers are never kept beyond it.
-  const memo = new HashMemo()
+  const memo = identifiers.expire()
   const valid: Pending[] = []
   payloads.forEach((payload, index) => {
     try {
