@@ -190,14 +190,11 @@ export const ttclid: InputField = {
 export const items: InputField = {
   label: 'Items',
   description:
-    "The products of the event as Commanders Act sends them (properties.items, else items). When Contents is empty, each item becomes a content: its id (else its product's id) the Content ID, its quantity and content_type, and its product's price, name, category_1 and brand.",
+    "The products of the event as Commanders Act sends them. When Contents is empty, each item becomes a content: its id (else its product's id) the Content ID, its quantity and content_type, and its product's price, name, category_1 and brand. When empty, the items of Event Properties.",
   type: 'object',
   multiple: true,
   additionalProperties: true,
-  defaultObjectUI: 'keyvalue',
-  // The items themselves rather than a shape per item: an item costs the framework one copy instead of a directive
-  // per value.
-  default: firstOf('$.properties.items', '$.items')
+  defaultObjectUI: 'keyvalue'
 }
 
 export const contents: InputField = {
@@ -227,7 +224,7 @@ export const contents: InputField = {
 export const properties: InputField = {
   label: 'Event Properties',
   description:
-    "The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term and content_type at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query and Content Type when those are empty.",
+    "The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term, content_type and items at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query, Content Type and Items when those are empty.",
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
@@ -242,7 +239,9 @@ export const properties: InputField = {
           currency: { '@path': '$.currency' },
           value: { '@path': '$.value' },
           search_term: { '@path': '$.search_term' },
-          content_type: { '@path': '$.content_type' }
+          content_type: { '@path': '$.content_type' },
+          // The items too: read here, they are copied once per event rather than once more as their own field.
+          items: { '@path': '$.items' }
         },
         { '@path': '$.properties' }
       ]

@@ -70,7 +70,7 @@ export interface Payload {
    */
   ttclid?: string
   /**
-   * The products of the event as Commanders Act sends them (properties.items, else items). When Contents is empty, each item becomes a content: its id (else its product's id) the Content ID, its quantity and content_type, and its product's price, name, category_1 and brand.
+   * The products of the event as Commanders Act sends them. When Contents is empty, each item becomes a content: its id (else its product's id) the Content ID, its quantity and content_type, and its product's price, name, category_1 and brand. When empty, the items of Event Properties.
    */
   items?: {
     [k: string]: unknown | undefined
@@ -100,7 +100,7 @@ export interface Payload {
     }
   }[]
   /**
-   * The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term and content_type at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query and Content Type when those are empty.
+   * The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term, content_type and items at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query, Content Type and Items when those are empty.
    */
   properties?: {
     [k: string]: unknown | undefined

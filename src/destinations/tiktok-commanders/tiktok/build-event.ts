@@ -325,9 +325,13 @@ function customProperties(raw: unknown): Record<string, unknown> | undefined {
 function buildContents(payload: Payload): TikTokContent[] | undefined {
   const mapped = payload.contents
   if (mapped?.length) return mapped.map(mappedContent)
-  // Empty: made from Commanders Act's items (see fields.ts).
-  const items = payload.items
-  if (!items?.length) return undefined
+  // Empty: made from Commanders Act's items, the Items field's or else Event Properties' (see fields.ts).
+  const items = payload.items?.length ? payload.items : own(own(payload, 'properties'), 'items')
+  if (items === undefined || items === null) return undefined
+  if (!Array.isArray(items)) {
+    throw new PayloadValidationError(`properties.items: must be a list of items, not ${quote(items)}.`)
+  }
+  if (!items.length) return undefined
   return items.map(itemContent)
 }
 
@@ -355,7 +359,10 @@ function mappedContent(item: NonNullable<Payload['contents']>[number], i: number
  * A Commanders Act item as a TikTok content: its id (else its product's id), quantity and content_type, and its
  * product's price, name, category_1 and brand. An item's other keys are not read.
  */
-function itemContent(item: NonNullable<Payload['items']>[number], i: number): TikTokContent {
+function itemContent(item: unknown, i: number): TikTokContent {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    throw new PayloadValidationError(`items.${i}: must be an item (an object), not ${quote(item)}.`)
+  }
   const product = own(item, 'product')
   const field = `items.${i}`
   return compact({
