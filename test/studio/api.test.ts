@@ -77,13 +77,13 @@ describe('definition and samples', () => {
     })
     const fields = view.actions.find((a) => a.key === 'reportWebEvent')?.fields ?? []
     expect(fields.map((f) => f.key)).toEqual(Object.keys(definition.actions.reportWebEvent.fields))
-    expect(fields.find((f) => f.key === 'user')?.defaultMapping).toBe('properties.user, else user')
     expect(fields.find((f) => f.key === 'event_id')?.defaultMapping).toBe('properties.id, else context.event_id')
     expect(fields.find((f) => f.key === 'properties')?.defaultMapping).toBe(
-      'properties, else id ← id; currency ← currency; value ← value; search_term ← search_term; content_type ← content_type; items ← items'
+      'properties, else id ← id; currency ← currency; value ← value; search_term ← search_term; content_type ← content_type; items ← items; user ← user'
     )
     // A field that its container fills has no default of its own, and says so.
     expect(fields.find((f) => f.key === 'items')?.description).toMatch(/When empty, the items of Event Properties/)
+    expect(fields.find((f) => f.key === 'user')?.description).toMatch(/When empty, the user of Event Properties/)
     const currency = fields.find((f) => f.key === 'currency')
     expect(currency?.defaultMapping).toBeUndefined()
     expect(currency?.description).toMatch(/When empty, the currency of Event Properties/)

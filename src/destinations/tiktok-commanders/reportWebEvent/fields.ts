@@ -101,11 +101,10 @@ export const cookie: InputField = {
 export const user: InputField = {
   label: 'User',
   description:
-    'The Commanders Act user (properties.user, else user). The property named by the User Identifier setting (id by default) becomes the external id, the one named by User Email Field (email, email_md5 or email_sha256) the email, and phone the phone number: E.164 (+33612345678) or international (0033…), national (06…) with the Default Phone Country setting; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.',
+    'The Commanders Act user. When empty, the user of Event Properties (properties.user, else the user at the top of the event). The property named by the User Identifier setting (id by default) becomes the external id, the one named by User Email Field (email, email_md5 or email_sha256) the email, and phone the phone number: E.164 (+33612345678) or international (0033…), national (06…) with the Default Phone Country setting; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.',
   type: 'object',
   additionalProperties: true,
-  defaultObjectUI: 'keyvalue',
-  default: firstOf('$.properties.user', '$.user')
+  defaultObjectUI: 'keyvalue'
 }
 
 export const tiktok_partner: InputField = {
@@ -224,7 +223,7 @@ export const contents: InputField = {
 export const properties: InputField = {
   label: 'Event Properties',
   description:
-    "The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term, content_type and items at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query, Content Type and Items when those are empty.",
+    "The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term, content_type, items and user at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query, Content Type, Items and User when those are empty.",
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
@@ -240,8 +239,9 @@ export const properties: InputField = {
           value: { '@path': '$.value' },
           search_term: { '@path': '$.search_term' },
           content_type: { '@path': '$.content_type' },
-          // The items too: read here, they are copied once per event rather than once more as their own field.
-          items: { '@path': '$.items' }
+          // The items and the user too: read here, each is copied once per event rather than once more as a field.
+          items: { '@path': '$.items' },
+          user: { '@path': '$.user' }
         },
         { '@path': '$.properties' }
       ]

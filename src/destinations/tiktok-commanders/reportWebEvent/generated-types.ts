@@ -50,7 +50,7 @@ export interface Payload {
    */
   cookie?: string
   /**
-   * The Commanders Act user (properties.user, else user). The property named by the User Identifier setting (id by default) becomes the external id, the one named by User Email Field (email, email_md5 or email_sha256) the email, and phone the phone number: E.164 (+33612345678) or international (0033…), national (06…) with the Default Phone Country setting; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.
+   * The Commanders Act user. When empty, the user of Event Properties (properties.user, else the user at the top of the event). The property named by the User Identifier setting (id by default) becomes the external id, the one named by User Email Field (email, email_md5 or email_sha256) the email, and phone the phone number: E.164 (+33612345678) or international (0033…), national (06…) with the Default Phone Country setting; each may hold several values. With Events API 2.0, firstname, lastname and zipcode are sent too, and city, state and country unhashed. Every personal value is SHA-256 hashed before leaving, unless already SHA-256.
    */
   user?: {
     [k: string]: unknown | undefined
@@ -100,7 +100,7 @@ export interface Payload {
     }
   }[]
   /**
-   * The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term, content_type and items at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query, Content Type and Items when those are empty.
+   * The event's own properties, as Commanders Act sends them: its properties object (HTTP API 1.0), and the id, currency, value, search_term, content_type, items and user at the top of the event where that object has none (the current layout). These fill Order ID, Currency, Value, Search Query, Content Type, Items and User when those are empty.
    */
   properties?: {
     [k: string]: unknown | undefined

@@ -249,7 +249,11 @@ function locale(device: Device | undefined): string | undefined {
 }
 
 function buildUser(payload: Payload, settings: Settings, memo: HashMemo | undefined): TikTokEvent['user'] {
-  const user = own<Record<string, unknown>>(payload, 'user') ?? {}
+  // Empty: Event Properties' user (see fields.ts), which the framework has not checked.
+  const user = own<Record<string, unknown>>(payload, 'user') ?? own(own(payload, 'properties'), 'user') ?? {}
+  if (user === null || typeof user !== 'object' || Array.isArray(user)) {
+    throw new PayloadValidationError(`properties.user: must be a user (an object), not ${quote(user)}.`)
+  }
   const identifier = settings.userIdentifier?.trim() || 'id'
   const chosenEmail = settings.userEmailField ?? 'email'
   // The chosen email property first, then any other present one: a CDP rarely fills all three.
