@@ -17,7 +17,8 @@ export interface Description {
   tiktokEvent: string
   source: EventSource
   matchKeys: MatchKey[]
-  body: JSONObject
+  /** The body a single send would carry, built when read (dry runs). */
+  readonly body: JSONObject
 }
 
 export function describeEvent(
@@ -32,7 +33,9 @@ export function describeEvent(
         tiktokEvent: preview.event.event,
         source: preview.event.source,
         matchKeys: preview.matchKeys,
-        body: preview.request.body as JSONObject
+        get body() {
+          return preview.request.body as JSONObject
+        }
       }
     }
   } catch (err) {

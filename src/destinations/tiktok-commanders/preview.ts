@@ -26,6 +26,7 @@ export interface Preview {
 }
 
 const schema = fieldsToJsonSchema(fields)
+const SCHEMA_KEY = 'tiktok-commanders:preview'
 
 /**
  * Maps, validates and builds one framework event (see `toFrameworkEvent`) as a send would: the same mapping engine,
@@ -39,9 +40,19 @@ export function previewEvent(
   now: number = Date.now()
 ): Preview {
   const payload = transform(mapping, event as unknown as JSONObject) as unknown as Payload
-  validateSchema(payload, schema, { throwIfInvalid: true })
+  // Keyed, as the framework's own batch path does: the schema is compiled once, not looked up afresh per event.
+  validateSchema(payload, schema, { schemaKey: SCHEMA_KEY, throwIfInvalid: true })
   const built = buildEvent(payload, settings, now)
   const { format, envelope } = routeOf(built, settings)
-  const { path, body } = format.single(built, envelope)
-  return { payload, event: built, request: { path, body }, envelope, matchKeys: matchKeys(built) }
+  let request: Preview['request'] | undefined
+  return {
+    payload,
+    event: built,
+    // Built when asked for (the studio, a dry run): the runner's summary needs the event, not its body.
+    get request() {
+      return (request ??= format.single(built, envelope))
+    },
+    envelope,
+    matchKeys: matchKeys(built)
+  }
 }
