@@ -1,20 +1,24 @@
 import { MAX_EVENTS_PER_REQUEST, PATHS } from './constants'
-import type { TikTokEvent } from './event-model'
+import type { TikTokContent, TikTokEvent } from './event-model'
 import { compact } from './compact'
 import { indexesAfter, type Envelope, type WireFormat } from './wire-format'
 
 // The pixel format of the product page: POST /pixel/track/ for one event, /pixel/batch/ for many. Web events only,
 // and exactly the product page's fields: what Events API 2.0 added (order id, brand, names, ...) has no place here.
 
-function pixelEvent(e: TikTokEvent) {
+function pixelEvent(e: TikTokEvent, type?: 'track') {
   const web = e.source === 'web' ? e : undefined
+  const p = e.properties
+  // One literal per level, in the product page's key order; JSON leaves undefined values out, and `compact` drops a
+  // level that may be left empty (TikTok reads an empty object as a wrong one).
   return {
+    type,
     event: e.event,
     event_id: e.eventId,
     timestamp: e.time === undefined ? undefined : new Date(e.time).toISOString(),
     context: compact({
-      ad: compact({ callback: web?.ttclid }),
-      page: compact({ url: web?.page.url, referrer: web?.page.referrer }),
+      ad: web?.ttclid === undefined ? undefined : { callback: web.ttclid },
+      page: web && compact({ url: web.page.url, referrer: web.page.referrer }),
       ip: e.ip,
       user_agent: e.userAgent,
       user: compact({
@@ -25,29 +29,35 @@ function pixelEvent(e: TikTokEvent) {
         ttp: web?.ttp
       })
     }),
-    properties: compact({
-      contents: e.properties.contents?.map(({ brand: _brand, ...content }) => content),
-      content_type: e.properties.contentType,
-      currency: e.properties.currency,
-      value: e.properties.value,
-      description: e.properties.description,
-      query: e.properties.query
-    })
+    // Never empty: content_type always has a value.
+    properties: {
+      contents: p.contents?.map(withoutBrand),
+      content_type: p.contentType,
+      currency: p.currency,
+      value: p.value,
+      description: p.description,
+      query: p.query
+    }
     // limitedDataUse has no place in this format.
   }
+}
+
+/** Brand is an Events API 2.0 field. */
+function withoutBrand({ brand: _brand, ...rest }: TikTokContent) {
+  return rest
 }
 
 export const pixelFormat: WireFormat = {
   maxBatchSize: MAX_EVENTS_PER_REQUEST,
 
   single(event: TikTokEvent, envelope: Envelope) {
-    const item = compact(pixelEvent(event)) ?? {}
+    const item = pixelEvent(event)
     const body = compact({ pixel_code: envelope.sourceId, ...item, test_event_code: envelope.testEventCode }) ?? {}
     return { path: PATHS.pixelTrack, body, items: [item] }
   },
 
   batch(events: TikTokEvent[], envelope: Envelope) {
-    const items = events.map((e) => compact({ type: 'track', ...pixelEvent(e) }) ?? {})
+    const items = events.map((e) => pixelEvent(e, 'track'))
     const body = compact({ pixel_code: envelope.sourceId, test_event_code: envelope.testEventCode, batch: items }) ?? {}
     return { path: PATHS.pixelBatch, body, items }
   },
