@@ -101,5 +101,27 @@ describe('hashing', () => {
       memo.expire().get('email', 'a@b.c', count)
       expect(computed).toBe(2)
     })
+
+    it('forgets on time when nothing uses it: an idle destination keeps no identifiers', () => {
+      jest.useFakeTimers()
+      try {
+        const memo = new HashMemo(100, 10_000)
+        let computed = 0
+        const count = (raw: string) => {
+          computed++
+          return hashEmail(raw)
+        }
+        memo.get('email', 'a@b.c', count)
+        jest.advanceTimersByTime(9_999)
+        memo.get('email', 'a@b.c', count)
+        expect(computed).toBe(1)
+        jest.advanceTimersByTime(1)
+        // No expire() call: the timer alone emptied it.
+        memo.get('email', 'a@b.c', count)
+        expect(computed).toBe(2)
+      } finally {
+        jest.useRealTimers()
+      }
+    })
   })
 })

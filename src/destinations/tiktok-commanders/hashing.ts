@@ -99,6 +99,8 @@ export class HashMemo {
   private readonly kinds = new Map<string, Map<string, string | undefined>>()
   private size = 0
   private since = 0
+  // Forgets on time even when no batch comes to check: an idle destination keeps no identifiers.
+  private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly capacity = 10_000,
@@ -116,19 +118,29 @@ export class HashMemo {
       this.forget()
       this.kinds.set(kind, (memo = new Map()))
     }
-    if (this.size === 0) this.since = this.clock()
+    if (this.size === 0) {
+      this.since = this.clock()
+      this.timer = setTimeout(() => this.forget(), this.maxAgeMs)
+      // Never what keeps a process alive.
+      this.timer.unref?.()
+    }
     memo.set(raw, hashed)
     this.size++
     return hashed
   }
 
-  /** Forgets everything when the oldest entry has been kept `maxAgeMs`; called before each use of a batch. */
+  /**
+   * Forgets everything when the oldest entry has been kept `maxAgeMs`; called before each batch, so that a memo in
+   * use never answers from older entries even when its timer is late.
+   */
   expire(): this {
     if (this.size > 0 && this.clock() - this.since >= this.maxAgeMs) this.forget()
     return this
   }
 
   private forget(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
     this.kinds.clear()
     this.size = 0
   }
