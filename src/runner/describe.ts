@@ -1,6 +1,6 @@
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
-import { previewEvent } from '../destinations/tiktok-commanders/preview'
+import { createBatchPreviewer } from '../destinations/tiktok-commanders/preview'
 import { fields } from '../destinations/tiktok-commanders/reportWebEvent/fields'
 import type { EventSource } from '../destinations/tiktok-commanders/tiktok/event-names'
 import { MATCH_KEYS, type MatchKey } from '../destinations/tiktok-commanders/tiktok/match-keys'
@@ -21,26 +21,33 @@ export interface Description {
   readonly body: JSONObject
 }
 
-export function describeEvent(
+export type Described = { description: Description } | { reason: string }
+
+/**
+ * Describes events of one mapping at once, through the framework's batch path: the mapping is validated once for
+ * them all, as `onBatch` does, where a preview per event would validate it once per event (most of what the describe
+ * stage cost).
+ */
+export function createDescriber(): (
   mapping: JSONObject,
-  event: SegmentEvent,
+  events: SegmentEvent[],
   settings: Settings
-): { description: Description } | { reason: string } {
-  try {
-    const preview = previewEvent(mapping, event, settings)
-    return {
-      description: {
-        tiktokEvent: preview.event.event,
-        source: preview.event.source,
-        matchKeys: preview.matchKeys,
-        get body() {
-          return preview.request.body as JSONObject
+) => Promise<Described[]> {
+  const preview = createBatchPreviewer()
+  return async (mapping, events, settings) =>
+    (await preview(mapping, events, settings)).map((p): Described => {
+      if (p instanceof Error) return { reason: namingField(p.message) }
+      return {
+        description: {
+          tiktokEvent: p.event.event,
+          source: p.event.source,
+          matchKeys: p.matchKeys,
+          get body() {
+            return p.request.body as JSONObject
+          }
         }
       }
-    }
-  } catch (err) {
-    return { reason: namingField(err instanceof Error ? err.message : String(err)) }
-  }
+    })
 }
 
 const fieldByLabel = new Map(Object.entries(fields).map(([key, field]) => [field.label, key]))

@@ -1,7 +1,7 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../destinations/tiktok-commanders/generated-types'
 import { toFrameworkEvent, type CommandersActEvent } from '../destinations/tiktok-commanders/commanders/event'
-import { describeEvent, type Description } from './describe'
+import { createDescriber, type Described, type Description } from './describe'
 import type { InputRecord } from './read-events'
 import type { EventOutcome } from './settle'
 import type { RunnerSubscription } from './subscriptions'
@@ -33,10 +33,30 @@ export interface RouteOptions {
 /** 1 MiB: far above any real event, far below what makes TikTok answer 413. */
 export const MAX_EVENT_BYTES = 1024 * 1024
 
-export function createRouter(options: RouteOptions): (record: InputRecord) => Routed | EventOutcome {
+/** An event read and matched to its subscription, to be described (with others of its run) before it is sent. */
+export interface Prepared {
+  index: number
+  where: string
+  bytes: number
+  input: Record<string, unknown>
+  event: SegmentEvent
+  subscription: RunnerSubscription
+  eventId?: string
+}
+
+export interface Router {
+  /** Reads, checks and matches one record; an outcome when it settles at once. */
+  prepare(record: InputRecord): Prepared | EventOutcome
+  /** Describes prepared events, grouped by subscription, and checks consent: in their order, sendable or settled. */
+  describe(prepared: Prepared[]): Promise<Array<Routed | EventOutcome>>
+}
+
+export function createRouter(options: RouteOptions): Router {
   const route = router(options.subscriptions)
   const required = options.requireConsent ?? []
-  return (record) => {
+  const describeAll = createDescriber()
+
+  function prepare(record: InputRecord): Prepared | EventOutcome {
     const base = { index: record.index, where: record.where, source: 'unknown' as const, attempts: 0 }
     if (record.error !== undefined) {
       const { raw, rawBase64 } = record
@@ -75,7 +95,31 @@ export function createRouter(options: RouteOptions): (record: InputRecord) => Ro
         input: { event: input }
       }
     }
-    const described = describeEvent(subscription.mapping, event, options.settings)
+    return { index: record.index, where: record.where, bytes: record.bytes, input, event, subscription, eventId }
+  }
+
+  async function describe(prepared: Prepared[]): Promise<Array<Routed | EventOutcome>> {
+    const bySubscription = new Map<RunnerSubscription, Prepared[]>()
+    for (const p of prepared) {
+      const group = bySubscription.get(p.subscription)
+      if (group) group.push(p)
+      else bySubscription.set(p.subscription, [p])
+    }
+    const verdicts = new Map<Prepared, Described>()
+    for (const [subscription, group] of bySubscription) {
+      const described = await describeAll(
+        subscription.mapping,
+        group.map((p) => p.event),
+        options.settings
+      )
+      group.forEach((p, i) => verdicts.set(p, described[i]))
+    }
+    return prepared.map((p) => settleOrSend(p, verdicts.get(p) as Described))
+  }
+
+  function settleOrSend(prepared: Prepared, described: Described): Routed | EventOutcome {
+    const { index, where, input, eventId, subscription } = prepared
+    const base = { index, where, source: 'unknown' as const, attempts: 0 }
     if ('reason' in described) {
       return {
         ...base,
@@ -103,18 +147,10 @@ export function createRouter(options: RouteOptions): (record: InputRecord) => Ro
         }
       }
     }
-    return {
-      index: record.index,
-      where: record.where,
-      bytes: record.bytes,
-      input,
-      event,
-      subscription,
-      tiktokEvent,
-      eventId,
-      description
-    }
+    return { ...prepared, tiktokEvent, description }
   }
+
+  return { prepare, describe }
 }
 
 /** `user.consent_categories` of either Commanders Act layout: an array of ids, or a comma-separated string. */

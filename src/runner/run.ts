@@ -7,7 +7,7 @@ import type { Endpoint } from '../destinations/tiktok-commanders/tiktok/deliver'
 import { Journal } from './journal'
 import { RateLimiter, TIKTOK_MAX_RPS } from './rate'
 import { InputError, readEvents, type InputSource } from './read-events'
-import { createRouter, MAX_EVENT_BYTES } from './route'
+import { createRouter, MAX_EVENT_BYTES, type Prepared } from './route'
 import { createDryRun, createSender, MAX_BATCH_BYTES } from './send'
 import { Settler, type EventOutcome, type Progress, type RunSummary } from './settle'
 import { presetSubscriptions, type RunnerSubscription } from './subscriptions'
@@ -121,12 +121,24 @@ export async function replay(input: InputSource, options: ReplayOptions): Promis
         settle,
         countRequests: (n) => (settler.requests += n)
       })
-  const route = createRouter({
+  const router = createRouter({
     settings: options.settings,
     subscriptions: options.subscriptions ?? presetSubscriptions(),
     requireConsent: options.requireConsent,
     maxEventBytes: options.maxEventBytes ?? MAX_EVENT_BYTES
   })
+
+  // Events are described a few at a time (the mapping is validated once for them, as onBatch does), then sent or
+  // settled in their order; those read before the input fails are still described and sent.
+  let prepared: Prepared[] = []
+  const describePrepared = async () => {
+    const chunk = prepared
+    prepared = []
+    for (const result of await router.describe(chunk)) {
+      if ('subscription' in result) await sender.accept(result)
+      else settle([result])
+    }
+  }
 
   let completed = false
   try {
@@ -142,9 +154,10 @@ export async function replay(input: InputSource, options: ReplayOptions): Promis
         settler.skip(record.index)
         continue
       }
-      const routed = createRouterResult(route(record))
-      if (routed.settled) settle([routed.settled])
-      else await sender.accept(routed.event)
+      const result = router.prepare(record)
+      if ('subscription' in result) prepared.push(result)
+      else settle([result])
+      if (prepared.length >= DESCRIBE_CHUNK) await describePrepared()
       if (stop.signal.aborted) break
     }
     completed = !stop.signal.aborted
@@ -153,14 +166,14 @@ export async function replay(input: InputSource, options: ReplayOptions): Promis
     halt(`the input cannot be read further: ${err.message}`)
   } finally {
     options.signal?.removeEventListener('abort', onAbort)
+    await describePrepared()
     await sender.finish()
   }
   return settler.close(completed)
 }
 
-function createRouterResult(result: ReturnType<ReturnType<typeof createRouter>>) {
-  return 'subscription' in result ? { event: result } : { settled: result }
-}
+/** Events described together: as many as a request usually carries. */
+const DESCRIBE_CHUNK = 50
 
 function sameFile(a: string, b: string): boolean {
   try {
