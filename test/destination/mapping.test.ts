@@ -305,6 +305,12 @@ describe.each(FORMATS)('field mapping, %s format', (format) => {
       { items: [{ id: 'A', product: { price: '12,50' } }] },
       /items\.0\.product\.price: "12,50" is not a number/
     ],
+    [
+      'a product that is no object',
+      {},
+      { items: [{ id: 'A', product: 'shoe' }] },
+      /items\.0\.product: must be a product/
+    ],
     ['a user that is no object', {}, { user: 'bob' }, /properties\.user: must be a user \(an object\), not "bob"/],
     [
       'an email that is an object',

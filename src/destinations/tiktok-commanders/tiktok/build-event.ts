@@ -369,6 +369,9 @@ function itemContent(item: unknown, i: number): TikTokContent {
   }
   const product = own(item, 'product')
   const field = `items.${i}`
+  if (product !== undefined && product !== null && (typeof product !== 'object' || Array.isArray(product))) {
+    throw new PayloadValidationError(`${field}.product: must be a product (an object), not ${quote(product)}.`)
+  }
   return compact({
     content_id: textIn(item, 'id', `${field}.id`) ?? textIn(product, 'id', `${field}.product.id`),
     brand: textIn(product, 'brand', `${field}.product.brand`),
