@@ -9,18 +9,6 @@ import type { RunnerSubscription } from './subscriptions'
 // The route stage: an input record becomes an event for one subscription, or settles at once (unreadable, no
 // subscription, no consent, too large to send).
 
-export interface Routed {
-  index: number
-  where: string
-  bytes: number
-  input: Record<string, unknown>
-  event: SegmentEvent
-  subscription: RunnerSubscription
-  tiktokEvent: string
-  eventId?: string
-  description: Description
-}
-
 export interface RouteOptions {
   settings: Settings
   subscriptions: RunnerSubscription[]
@@ -42,6 +30,12 @@ export interface Prepared {
   event: SegmentEvent
   subscription: RunnerSubscription
   eventId?: string
+}
+
+/** A described event, ready to be sent. */
+export interface Routed extends Prepared {
+  tiktokEvent: string
+  description: Description
 }
 
 export interface Router {
