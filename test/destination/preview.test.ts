@@ -60,4 +60,18 @@ describe('previews of many events at once', () => {
     expect((batch[0] as { event: { eventId: string } }).event.eventId).toBe('first')
     expect((batch[4] as { event: { eventId: string } }).event.eventId).toBe('last')
   })
+
+  it('keeps overlapping calls apart: each gets the previews of its own events', async () => {
+    const preview = createBatchPreviewer()
+    const mapping = presetMapping('purchase')
+    const a = ['a1', 'a2', 'a3'].map((id) => toFrameworkEvent(named(id)))
+    const b = ['b1', 'bad-page', 'b2'].map((id) =>
+      toFrameworkEvent(named(id, (e) => id === 'bad-page' && (e.page = 'x' as unknown as Record<string, unknown>)))
+    )
+    const [fromA, fromB] = await Promise.all([preview(mapping, a, settings()), preview(mapping, b, settings())])
+    const ids = (list: typeof fromA) =>
+      list.map((p) => (p instanceof Error ? 'refused' : (p.event as { eventId?: string }).eventId))
+    expect(ids(fromA)).toEqual(['a1', 'a2', 'a3'])
+    expect(ids(fromB)).toEqual(['b1', 'refused', 'b2'])
+  })
 })

@@ -64,14 +64,18 @@ export function createBatchPreviewer(): (
   events: SegmentEvent[],
   settings: Settings
 ) => Promise<Array<Preview | Error>> {
-  // What the preview action built, in the order the framework handed it the payloads it found valid.
-  let built: Array<Preview | Error> = []
+  // What the preview action built for each call, in the order the framework handed it the payloads it found valid;
+  // keyed by the call's own copy of the settings (the framework hands the action the object it was given), so calls
+  // may overlap.
+  const builtFor = new WeakMap<object, Array<Preview | Error>>()
   // As the destination's own: one visitor's identifiers hashed once while their events come in (see HashMemo).
   const identifiers = new HashMemo()
   const base = createDestination()
   const action: ActionDefinition<Settings, Payload> = {
     ...base.actions.reportWebEvent,
     performBatch: async (_request, { payload, settings }) => {
+      const built: Array<Preview | Error> = []
+      builtFor.set(settings, built)
       const results = new MultiStatusResponse()
       const now = Date.now()
       const memo = identifiers.expire()
@@ -89,8 +93,8 @@ export function createBatchPreviewer(): (
   }
   const destination = new Destination<Settings>({ ...base, actions: { reportWebEvent: action } })
 
-  return async (mapping, events, settings) => {
-    built = []
+  return async (mapping, events, given) => {
+    const settings = { ...given }
     let statuses: Array<{ errormessage?: string; errorreporter?: string } | undefined>
     try {
       statuses = (await destination.executeBatch('reportWebEvent', { events, mapping, settings })) as typeof statuses
@@ -105,6 +109,7 @@ export function createBatchPreviewer(): (
         }
       })
     }
+    const built = builtFor.get(settings) ?? []
     let next = 0
     return events.map((_, i) => {
       const status = statuses[i]
