@@ -291,7 +291,7 @@ function phoneCountry(settings: Settings): CountryCode | undefined {
 
 /** A user property, or its pre-hashed twin (`<prop>_sha256`), which Commanders Act may send instead. */
 function userProperty(user: Record<string, unknown>, name: string): string[] | undefined {
-  return textsIn(user, name) ?? textsIn(user, `${name}_sha256`)
+  return userTexts(user, name) ?? userTexts(user, `${name}_sha256`)
 }
 
 /**
@@ -489,9 +489,9 @@ function asText(raw: unknown, field: string): string | undefined {
   return text(typeof raw === 'boolean' ? String(raw) : raw)
 }
 
-/** One text value of a container or a list of them (a CRM may know several emails); undefined when none. */
-function textsIn(container: unknown, key: string): string[] | undefined {
-  const raw = own(container, key)
+/** One text value of the user or a list of them (a CRM may know several emails); undefined when none. */
+function userTexts(user: unknown, key: string): string[] | undefined {
+  const raw = own(user, key)
   const field = `user.${key}`
   if (!Array.isArray(raw)) {
     const t = asText(raw, field)
@@ -516,7 +516,7 @@ function text(raw: unknown): string | undefined {
 /** The values of the first of these properties that has any. */
 function firstTexts(object: Record<string, unknown>, keys: readonly string[]): string[] | undefined {
   for (const key of keys) {
-    const values = textsIn(object, key)
+    const values = userTexts(object, key)
     if (values) return values
   }
   return undefined

@@ -12,7 +12,7 @@ import {
 import type { Settings } from '../generated-types'
 import type { Payload } from '../reportWebEvent/generated-types'
 import { buildEvent } from './build-event'
-import { HashMemo } from '../hashing'
+import type { HashMemo } from '../hashing'
 import { SOURCE_SETTINGS } from '../settings'
 import { post, type TikTokReply } from './client'
 import { TIKTOK_CODES } from './constants'
@@ -34,9 +34,10 @@ export async function sendOne(
   endpoint: Endpoint,
   settings: Settings,
   payload: Payload,
-  memo?: HashMemo
+  // The destination's recent hashes (see HashMemo).
+  memo: HashMemo
 ): Promise<TikTokReply> {
-  const event = buildEvent(payload, settings, Date.now(), memo?.expire())
+  const event = buildEvent(payload, settings, Date.now(), memo.expire())
   const { format, envelope } = routeOf(event, settings)
   const wire = format.single(event, envelope)
   const outcome = await post(request, endpoint.baseUrl + wire.path, wire.body, SOURCE_SETTINGS[event.source])
@@ -65,8 +66,8 @@ export async function sendBatch(
   endpoint: Endpoint,
   settings: Settings,
   payloads: Payload[],
-  // The destination's recent hashes (see HashMemo); without one, this batch's own, dropped with it.
-  identifiers: HashMemo = new HashMemo()
+  // The destination's recent hashes (see HashMemo).
+  identifiers: HashMemo
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
   const now = Date.now()
