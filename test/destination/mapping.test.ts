@@ -190,6 +190,18 @@ const cases: Case[] = [
     expected: base
   },
   {
+    name: "the page layout's page, device, time and id win over those of a Context the event also carries",
+    event: v1((e) => {
+      e.context = {
+        page: { url: 'https://elsewhere.example/', referrer: 'https://elsewhere.example/in' },
+        device: { ip: '198.51.100.1', user_agent: 'Other/1.0' },
+        event_timestamp: TS_MS - 60_000,
+        event_id: 'ctx-id'
+      }
+    }),
+    expected: base
+  },
+  {
     name: 'search_term -> query',
     event: { ...v1((e) => (e.properties.search_term = 'trail shoes')), event_name: 'search' },
     expected: {
@@ -323,6 +335,18 @@ describe.each(FORMATS)('field mapping, %s format', (format) => {
       {},
       { context: { device: { ip: ['203.0.113.7'] } } },
       /device\.ip: must be text, not a list/
+    ],
+    [
+      'a Context event_timestamp that is an object',
+      {},
+      { context: { ...purchaseV2().context, event_timestamp: { ms: TS_MS } } },
+      /context\.event_timestamp: an object is not a date/
+    ],
+    [
+      'a Context event_id that is a list',
+      {},
+      { context: { ...purchaseV2().context, event_id: ['a', 'b'] } },
+      /context\.event_id: must be text, not a list/
     ],
     [
       'a Limited Data Use that is no flag',

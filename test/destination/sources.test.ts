@@ -131,6 +131,20 @@ describe('app events from the Commanders Act mobile SDKs', () => {
     expect(scope.isDone()).toBe(false)
   })
 
+  it('App, when mapped, wins over context.app; a namespace that is no text is refused by name', async () => {
+    const mapped = await sentBody(androidEvent(), withApp(), {
+      app: { app_id: 'com.example.mapped', app_name: 'Mapped' }
+    })
+    expect(mapped.data[0].app).toEqual({ app_id: 'com.example.mapped', app_name: 'Mapped' })
+    const event = androidEvent()
+    ;(event.context as { app: Record<string, unknown> }).app.namespace = { id: 'com.example.shop' }
+    const scope = nock(TIKTOK).post(/.*/).reply(200, {})
+    await expect(sendThroughPreset(event, withApp())).rejects.toThrow(
+      /context\.app\.namespace: must be text, not an object/
+    )
+    expect(scope.isDone()).toBe(false)
+  })
+
   it('sends every preset that has an app name under that name, and refuses web-only ones from an app', async () => {
     for (const row of PRESET_TABLE) {
       const event = androidEvent(row.commandersAct)

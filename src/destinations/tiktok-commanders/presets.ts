@@ -82,14 +82,14 @@ export const PRESET_TABLE: readonly PresetRow[] = [...EVENT_TABLE, ...CURRENT_EV
 }))
 
 // The framework deletes every mapped key that resolves to nothing, and an object that loses a key anywhere but at its
-// end turns into a slow dictionary for all the framework does with it next (about 4 us an event). App is empty on
-// every web event, so it is mapped last.
-const { app, ...defaults } = defaultValues(fields)
+// end turns into a slow dictionary for all the framework does with it next (about 4 us an event). Context is empty in
+// the product page's layout, so it is mapped last.
+const { context, ...defaults } = defaultValues(fields)
 
 export const presets: Preset[] = PRESET_TABLE.map(({ commandersAct, tiktok }) => ({
   name: `${commandersAct} -> ${tiktok}`,
   subscribe: `event = "${commandersAct}"`,
   partnerAction: 'reportWebEvent',
-  mapping: { ...defaults, event: tiktok, app },
+  mapping: { ...defaults, event: tiktok, context },
   type: 'automatic'
 }))

@@ -3,7 +3,8 @@ import { MAX_EVENTS_PER_REQUEST } from '../tiktok/constants'
 
 // Every default reads the product page's layout first (Commanders Act HTTP API 1.0: `properties.user.email`,
 // `page.url`, `device.ip`) and falls back to the current layout (`user.email`, `context.page.url`,
-// `context.device.ip`), so events of either kind work without re-mapping.
+// `context.device.ip`), so events of either kind work without re-mapping. The current layout's `context` is read once,
+// as the Context container: Page, Device, App, Event Time and Event ID take its value when empty.
 //
 // The framework resolves every default of every event, one directive at a time, then copies, cleans and validates
 // the payload value by value, and that is most of the CPU an event costs. So a Commanders Act container (the page,
@@ -13,15 +14,6 @@ import { MAX_EVENTS_PER_REQUEST } from '../tiktok/constants'
 // the framework would copy, clean and validate each one for every event. The destination reads their values itself,
 // with the same rules (a number or true/false in text is read as one) and errors that name the value at fault.
 // Mappings saved with the earlier per-value defaults set the value fields, so they send what they always sent.
-
-type Mapping = Record<string, unknown>
-
-/** The first of these paths that holds a value (the framework's `@if exists` chained). */
-export function firstOf(...paths: string[]): Mapping {
-  const [first, ...rest] = paths
-  if (rest.length === 0) return { '@path': first }
-  return { '@if': { exists: { '@path': first }, then: { '@path': first }, else: firstOf(...rest) } }
-}
 
 export const event: InputField = {
   label: 'Event Name',
@@ -35,27 +27,27 @@ export const event: InputField = {
 export const event_id: InputField = {
   label: 'Event ID',
   description:
-    "The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends.",
+    "The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends. When empty, the event_id of Context.",
   type: 'string',
-  default: firstOf('$.properties.id', '$.context.event_id')
+  default: { '@path': '$.properties.id' }
 }
 
 export const timestamp: InputField = {
   label: 'Event Time',
   description:
-    'When the event happened: epoch milliseconds, epoch seconds or an ISO 8601 date. Sent to TikTok as ISO 8601. When empty, TikTok uses the time it receives the event.',
+    'When the event happened: epoch milliseconds, epoch seconds or an ISO 8601 date. Sent to TikTok as ISO 8601. When empty, the event_timestamp of Context; without one, TikTok uses the time it receives the event.',
   type: 'string',
-  default: firstOf('$.event_timestamp', '$.context.event_timestamp')
+  default: { '@path': '$.event_timestamp' }
 }
 
 export const page: InputField = {
   label: 'Page',
   description:
-    'The Commanders Act page the event happened on (page, else context.page): its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.',
+    'The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty. When empty, the page of Context.',
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
-  default: firstOf('$.page', '$.context.page')
+  default: { '@path': '$.page' }
 }
 
 export const page_url: InputField = {
@@ -127,35 +119,34 @@ export const event_source: InputField = {
 export const app: InputField = {
   label: 'App',
   description:
-    'The app an app event comes from. App ID is the store id TikTok expects: the numeric App Store id on iOS (the Commanders Act SDK sends the bundle id by default: map your App Store id here if it differs), the package name on Android. Required for app events.',
+    'The app an app event comes from; when empty, the app of Context (its namespace, name and version). App ID is the store id TikTok expects: the numeric App Store id on iOS (the Commanders Act SDK sends the bundle id by default: map your App Store id here if it differs), the package name on Android. Required for app events.',
   type: 'object',
   additionalProperties: false,
   properties: {
     app_id: { label: 'App ID (store id)', type: 'string' },
     app_name: { label: 'App Name', type: 'string' },
     app_version: { label: 'App Version', type: 'string' }
-  },
-  // Only events of a mobile SDK have context.app: other events skip its three paths and carry no empty App.
-  default: {
-    '@if': {
-      exists: { '@path': '$.context.app' },
-      then: {
-        app_id: { '@path': '$.context.app.namespace' },
-        app_name: { '@path': '$.context.app.name' },
-        app_version: { '@path': '$.context.app.version' }
-      }
-    }
   }
 }
 
 export const device: InputField = {
   label: 'Device',
   description:
-    'The browser or device the event comes from, as Commanders Act collects it (device, else context.device). Its ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty. For app events, on iOS (type ios) advertising_id is sent as the IDFA and idfv as the IDFV; on Android (type android) advertising_id is sent as the GAID; all-zero ids (no consent) are never sent. The ATT status is att_status (AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE), else derived on iOS from ad_tracking_enabled (true or false). The locale is language and region (en + US = en-US), or lang.',
+    'The browser or device the event comes from, as Commanders Act collects it; when empty, the device of Context. Its ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty. For app events, on iOS (type ios) advertising_id is sent as the IDFA and idfv as the IDFV; on Android (type android) advertising_id is sent as the GAID; all-zero ids (no consent) are never sent. The ATT status is att_status (AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE), else derived on iOS from ad_tracking_enabled (true or false). The locale is language and region (en + US = en-US), or lang.',
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',
-  default: firstOf('$.device', '$.context.device')
+  default: { '@path': '$.device' }
+}
+
+export const context: InputField = {
+  label: 'Context',
+  description:
+    "Where the current Commanders Act layout keeps what the product page's layout has at the top of the event (context): its page, device, app, event_timestamp and event_id fill Page, Device, App, Event Time and Event ID when those are empty.",
+  type: 'object',
+  additionalProperties: true,
+  defaultObjectUI: 'keyvalue',
+  default: { '@path': '$.context' }
 }
 
 export const lead_id: InputField = {
@@ -357,6 +348,7 @@ export const fields: Record<string, InputField> = {
   custom_properties,
   event_source,
   app,
+  context,
   lead_id,
   lead_event_source,
   limited_data_use,

@@ -6,15 +6,15 @@ export interface Payload {
    */
   event: string
   /**
-   * The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends.
+   * The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends. When empty, the event_id of Context.
    */
   event_id?: string
   /**
-   * When the event happened: epoch milliseconds, epoch seconds or an ISO 8601 date. Sent to TikTok as ISO 8601. When empty, TikTok uses the time it receives the event.
+   * When the event happened: epoch milliseconds, epoch seconds or an ISO 8601 date. Sent to TikTok as ISO 8601. When empty, the event_timestamp of Context; without one, TikTok uses the time it receives the event.
    */
   timestamp?: string
   /**
-   * The Commanders Act page the event happened on (page, else context.page): its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty.
+   * The Commanders Act page the event happened on: its url, referrer and location.href (the full address) fill Page URL, Page Referrer and Landing URL when those are empty. When empty, the page of Context.
    */
   page?: {
     [k: string]: unknown | undefined
@@ -32,7 +32,7 @@ export interface Payload {
    */
   landing_url?: string
   /**
-   * The browser or device the event comes from, as Commanders Act collects it (device, else context.device). Its ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty. For app events, on iOS (type ios) advertising_id is sent as the IDFA and idfv as the IDFV; on Android (type android) advertising_id is sent as the GAID; all-zero ids (no consent) are never sent. The ATT status is att_status (AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE), else derived on iOS from ad_tracking_enabled (true or false). The locale is language and region (en + US = en-US), or lang.
+   * The browser or device the event comes from, as Commanders Act collects it; when empty, the device of Context. Its ip, user_agent and cookie fill IP Address, User Agent and Cookies when those are empty. For app events, on iOS (type ios) advertising_id is sent as the IDFA and idfv as the IDFV; on Android (type android) advertising_id is sent as the GAID; all-zero ids (no consent) are never sent. The ATT status is att_status (AUTHORIZED, DENIED, NOT_DETERMINED, RESTRICTED or NOT_APPLICABLE), else derived on iOS from ad_tracking_enabled (true or false). The locale is language and region (en + US = en-US), or lang.
    */
   device?: {
     [k: string]: unknown | undefined
@@ -144,12 +144,18 @@ export interface Payload {
    */
   event_source?: string
   /**
-   * The app an app event comes from. App ID is the store id TikTok expects: the numeric App Store id on iOS (the Commanders Act SDK sends the bundle id by default: map your App Store id here if it differs), the package name on Android. Required for app events.
+   * The app an app event comes from; when empty, the app of Context (its namespace, name and version). App ID is the store id TikTok expects: the numeric App Store id on iOS (the Commanders Act SDK sends the bundle id by default: map your App Store id here if it differs), the package name on Android. Required for app events.
    */
   app?: {
     app_id?: string
     app_name?: string
     app_version?: string
+  }
+  /**
+   * Where the current Commanders Act layout keeps what the product page's layout has at the top of the event (context): its page, device, app, event_timestamp and event_id fill Page, Device, App, Event Time and Event ID when those are empty.
+   */
+  context?: {
+    [k: string]: unknown | undefined
   }
   /**
    * The id of the lead in your CRM. Required for CRM events. When empty, the lead_id of TikTok Partner Fields.

@@ -44,11 +44,14 @@ export function buildEvent(
   now: number = Date.now(),
   memo?: HashMemo
 ): TikTokEvent {
-  const source = eventSource(payload, settings)
+  // The current layout's context fills Page, Device, App, Event Time and Event ID when empty (see fields.ts).
+  const context = own(payload, 'context')
+  const app = appOf(payload, context)
+  const source = eventSource(payload, settings, app)
   const sourceId = sourceIdOf(source, settings)
   const pixel = source === 'web' && (settings.apiFormat ?? 'pixel') === 'pixel'
   const name = eventName(payload.event, source, pixel)
-  const device = own<Device>(payload, 'device')
+  const device = orContext<Device>(payload, 'device', context)
   const partner = own(payload, 'tiktok_partner')
   const contents = buildContents(payload)
   // The value fields below take Event Properties' value when empty (see fields.ts).
@@ -58,8 +61,8 @@ export function buildEvent(
     event: name.name,
     custom: name.custom,
     sourceId,
-    eventId: text(payload.event_id),
-    time: parseTimestamp(payload.timestamp, now),
+    eventId: text(payload.event_id) ?? textIn(context, 'event_id', 'context.event_id'),
+    time: parseTimestamp(eventTime(payload, context), now),
     builtAt: now,
     user: buildUser(payload, settings, memo),
     ip: text(payload.ip) ?? textIn(device, 'ip', 'device.ip'),
@@ -89,9 +92,12 @@ export function buildEvent(
   // keys) the slow way, about 9 us an event here, more than all of the event's hashing.
   switch (source) {
     case 'web':
-      return Object.assign(common, { source, ...webPart(payload, device, partner) })
+      return Object.assign(common, {
+        source,
+        ...webPart(payload, orContext(payload, 'page', context), device, partner)
+      })
     case 'app':
-      return Object.assign(common, { source, app: appPart(payload), device: deviceIds(device, memo) })
+      return Object.assign(common, { source, app: appPart(app), device: deviceIds(device, memo) })
     case 'offline':
       return Object.assign(common, { source })
     case 'crm':
@@ -104,7 +110,7 @@ export function buildEvent(
  * autodiscovery is on and the event carries an app (context.app, what the Commanders Act mobile SDKs send); web
  * otherwise, as before app events existed.
  */
-export function eventSource(payload: Payload, settings: Settings): EventSource {
+function eventSource(payload: Payload, settings: Settings, app: App | undefined): EventSource {
   // Checked here rather than by a `choices` enum: the framework keeps a '' in a batch that it drops for one event.
   const explicit = (
     text(payload.event_source) ?? textIn(own(payload, 'tiktok_partner'), 'event_source', 'tiktok_partner.event_source')
@@ -117,9 +123,38 @@ export function eventSource(payload: Payload, settings: Settings): EventSource {
     }
     return explicit as EventSource
   }
-  const app = own<Record<string, unknown>>(payload, 'app')
   const discovers = settings.autodiscoverAppEvents !== false && !!text(settings.appId)
   return discovers && app && Object.keys(app).length > 0 ? 'app' : 'web'
+}
+
+type App = NonNullable<Payload['app']>
+
+/** The App field, else what a Commanders Act mobile SDK sends as context.app (its namespace is the store id). */
+function appOf(payload: Payload, context: unknown): App | undefined {
+  const mapped = own<App>(payload, 'app')
+  if (mapped !== undefined && mapped !== null) return mapped
+  const sdk = own(context, 'app')
+  if (sdk === undefined || sdk === null) return undefined
+  return compact({
+    app_id: textIn(sdk, 'namespace', 'context.app.namespace'),
+    app_name: textIn(sdk, 'name', 'context.app.name'),
+    app_version: textIn(sdk, 'version', 'context.app.version')
+  })
+}
+
+/** A container of the event (Page, Device), else the one of the same name in its Context. */
+function orContext<T>(payload: Payload, key: 'page' | 'device', context: unknown): T | undefined {
+  return own<T>(payload, key) ?? own<T>(context, key)
+}
+
+/** Event Time, else Context's event_timestamp; only a number or text can be a date. */
+function eventTime(payload: Payload, context: unknown): string | number | undefined {
+  if (payload.timestamp !== undefined) return payload.timestamp
+  const raw = own(context, 'event_timestamp')
+  if (raw === undefined || raw === null || typeof raw === 'string' || typeof raw === 'number') return raw ?? undefined
+  throw new PayloadValidationError(
+    `context.event_timestamp: ${quote(raw)} is not a date. Send epoch milliseconds, epoch seconds or ISO 8601.`
+  )
 }
 
 function sourceIdOf(source: EventSource, settings: Settings): string {
@@ -161,8 +196,7 @@ function eventName(raw: string | undefined, source: EventSource, pixel: boolean)
 
 // An empty value field takes its container's value: Page, Device, TikTok Partner Fields (see fields.ts). The defaults
 // read each container once, not once per value.
-function webPart(payload: Payload, device: unknown, partner: unknown) {
-  const page = own<Record<string, unknown>>(payload, 'page')
+function webPart(payload: Payload, page: unknown, device: unknown, partner: unknown) {
   const pageUrl = text(payload.page_url) ?? textIn(page, 'url', 'page.url')
   const cookie = text(payload.cookie) ?? textIn(device, 'cookie', 'device.cookie')
   return {
@@ -177,8 +211,7 @@ function webPart(payload: Payload, device: unknown, partner: unknown) {
   }
 }
 
-function appPart(payload: Payload) {
-  const app = own<NonNullable<Payload['app']>>(payload, 'app') ?? {}
+function appPart(app: App = {}) {
   const appId = text(own(app, 'app_id'))
   if (appId === undefined) {
     throw new PayloadValidationError(
