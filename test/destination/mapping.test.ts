@@ -108,6 +108,15 @@ const cases: Case[] = [
     }
   },
   {
+    name: "[5][6] cookies are read by name, whatever the spaces around it; a query's parameter names are decoded",
+    event: v1((e) => {
+      delete e.partners
+      e.device = { ip: '203.0.113.7', user_agent: UA, cookie: 'a=1;  _ttp = ttp-spaced ;b=2' }
+      e.page = { ...page, location: { href: 'https://shop.example/p?x=1&tt%63lid=E.C.P.encoded' } }
+    }),
+    expected: { ...base, user: { ...base.user, ttp: 'ttp-spaced' }, ttclid: 'E.C.P.encoded' }
+  },
+  {
     name: 'value 0 is kept; currency is upper-cased',
     event: v1((e) => {
       e.properties.value = 0

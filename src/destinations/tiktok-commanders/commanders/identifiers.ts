@@ -3,7 +3,8 @@
 
 /** The value of one cookie in a raw `Cookie` header string (`a=1; _ttp=xyz`), or undefined. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined
+  // Most headers lack the cookie asked for: no need to cut them up to find that out.
+  if (!header || !header.includes(name)) return undefined
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
     if (eq === -1 || part.slice(0, eq).trim() !== name) continue
@@ -20,6 +21,8 @@ export function ttclidFromUrl(url: string | undefined): string | undefined {
   if (query === -1) return undefined
   const hash = url.indexOf('#', query)
   const search = url.slice(query + 1, hash === -1 ? undefined : hash)
+  // Parsed only when it may hold one: the name as is, or percent-encoded.
+  if (!search.includes('ttclid') && !search.includes('%')) return undefined
   return new URLSearchParams(search).get('ttclid') || undefined
 }
 

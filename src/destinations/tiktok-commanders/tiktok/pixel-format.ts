@@ -42,9 +42,16 @@ function pixelEvent(e: TikTokEvent, type?: 'track') {
   }
 }
 
-/** Brand is an Events API 2.0 field. */
-function withoutBrand({ brand: _brand, ...rest }: TikTokContent) {
-  return rest
+/** A content without its brand (an Events API 2.0 field); one literal, as for the event. */
+function withoutBrand(c: TikTokContent) {
+  return {
+    content_id: c.content_id,
+    content_type: c.content_type,
+    content_name: c.content_name,
+    content_category: c.content_category,
+    price: c.price,
+    quantity: c.quantity
+  }
 }
 
 export const pixelFormat: WireFormat = {
