@@ -77,7 +77,7 @@ describe('definition and samples', () => {
     })
     const fields = view.actions.find((a) => a.key === 'reportWebEvent')?.fields ?? []
     expect(fields.map((f) => f.key)).toEqual(Object.keys(definition.actions.reportWebEvent.fields))
-    expect(fields.find((f) => f.key === 'event_id')?.defaultMapping).toBe('properties.id')
+    expect(fields.find((f) => f.key === 'event_id')?.defaultMapping).toBe('properties.id, else context.event_id')
     expect(fields.find((f) => f.key === 'context')?.defaultMapping).toBe('context')
     expect(fields.find((f) => f.key === 'properties')?.defaultMapping).toBe(
       'properties, else id ← id; currency ← currency; value ← value; search_term ← search_term; content_type ← content_type; items ← items; user ← user'
@@ -199,8 +199,7 @@ describe('test an event', () => {
       preset: 'purchase -> CompletePayment',
       tiktokEvent: 'CompletePayment'
     })
-    // A current-layout sample: its event id stays in Context in the payload, and reaches the request.
-    expect(result.payload).toMatchObject({ event: 'CompletePayment', context: { event_id: 'v2-purchase-1013' } })
+    expect(result.payload).toMatchObject({ event: 'CompletePayment', event_id: 'v2-purchase-1013' })
     expect(result.validation.status).toBe('ok')
     expect(result.request?.url).toBe(`${s.emulator.url}/open_api/v1.3/pixel/track/`)
     expect(result.request?.headers).toEqual({ 'Access-Token': '••••', 'Content-Type': 'application/json' })

@@ -4,7 +4,7 @@ import { MAX_EVENTS_PER_REQUEST } from '../tiktok/constants'
 // Every default reads the product page's layout first (Commanders Act HTTP API 1.0: `properties.user.email`,
 // `page.url`, `device.ip`) and falls back to the current layout (`user.email`, `context.page.url`,
 // `context.device.ip`), so events of either kind work without re-mapping. The current layout's `context` is read once,
-// as the Context container: Page, Device, App, Event Time and Event ID take its value when empty.
+// as the Context container: Page, Device, App and Event Time take its value when empty.
 //
 // The framework resolves every default of every event, one directive at a time, then copies, cleans and validates
 // the payload value by value, and that is most of the CPU an event costs. So a Commanders Act container (the page,
@@ -27,9 +27,17 @@ export const event: InputField = {
 export const event_id: InputField = {
   label: 'Event ID',
   description:
-    "The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends. When empty, the event_id of Context.",
+    "The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends.",
   type: 'string',
-  default: { '@path': '$.properties.id' }
+  // A fallback of its own rather than Context's: the event id belongs in the mapped payload the studio and the runner
+  // show, in both layouts.
+  default: {
+    '@if': {
+      exists: { '@path': '$.properties.id' },
+      then: { '@path': '$.properties.id' },
+      else: { '@path': '$.context.event_id' }
+    }
+  }
 }
 
 export const timestamp: InputField = {
@@ -142,7 +150,7 @@ export const device: InputField = {
 export const context: InputField = {
   label: 'Context',
   description:
-    "Where the current Commanders Act layout keeps what the product page's layout has at the top of the event (context): its page, device, app, event_timestamp and event_id fill Page, Device, App, Event Time and Event ID when those are empty.",
+    "Where the current Commanders Act layout keeps what the product page's layout has at the top of the event (context): its page, device, app and event_timestamp fill Page, Device, App and Event Time when those are empty.",
   type: 'object',
   additionalProperties: true,
   defaultObjectUI: 'keyvalue',

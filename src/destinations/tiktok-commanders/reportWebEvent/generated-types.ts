@@ -6,7 +6,7 @@ export interface Payload {
    */
   event: string
   /**
-   * The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends. When empty, the event_id of Context.
+   * The event's own unique id. TikTok merges a browser pixel event and a server event that share the same event name and event ID within 48 hours, so it must be the id the page tag also sends.
    */
   event_id?: string
   /**
@@ -152,7 +152,7 @@ export interface Payload {
     app_version?: string
   }
   /**
-   * Where the current Commanders Act layout keeps what the product page's layout has at the top of the event (context): its page, device, app, event_timestamp and event_id fill Page, Device, App, Event Time and Event ID when those are empty.
+   * Where the current Commanders Act layout keeps what the product page's layout has at the top of the event (context): its page, device, app and event_timestamp fill Page, Device, App and Event Time when those are empty.
    */
   context?: {
     [k: string]: unknown | undefined

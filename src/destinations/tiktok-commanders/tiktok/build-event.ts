@@ -44,7 +44,7 @@ export function buildEvent(
   now: number = Date.now(),
   memo?: HashMemo
 ): TikTokEvent {
-  // The current layout's context fills Page, Device, App, Event Time and Event ID when empty (see fields.ts).
+  // The current layout's context fills Page, Device, App and Event Time when empty (see fields.ts).
   const context = own(payload, 'context')
   const app = appOf(payload, context)
   const source = eventSource(payload, settings, app)
@@ -61,7 +61,7 @@ export function buildEvent(
     event: name.name,
     custom: name.custom,
     sourceId,
-    eventId: text(payload.event_id) ?? textIn(context, 'event_id', 'context.event_id'),
+    eventId: text(payload.event_id),
     time: parseTimestamp(eventTime(payload, context), now),
     builtAt: now,
     user: buildUser(payload, settings, memo),
