@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { PATHS, TIKTOK_CODES } from '../destinations/tiktok-commanders/tiktok/constants'
 import { readBody } from '../http/read-body'
 import { isJsonObject, validateEvents2, validatePixelBatch, validatePixelTrack, type TikTokReply } from './validate'
+import { RecentKeys } from './recent-keys'
 
 // A loopback stand-in for TikTok's Events API v1.3, for tests, the CLI and the benchmark. It answers the way TikTok
 // does (HTTP 200 with a business code in the body) and can inject the failures a real client must survive.
@@ -246,7 +247,7 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
   const received: ReceivedEvent[] = []
   const requests: RequestRecord[] = []
   // 48 bits of an MD5 of each key: a number, not a string, per event, and bounded to the latest dedupWindow keys.
-  const seenEvents = new Set<number>()
+  const seenEvents = new RecentKeys(dedupWindow)
   const bySource = new Map<string, number>()
   const byCode = new Map<string, number>()
   let recentRing: RecentRequest[] = []
@@ -303,10 +304,7 @@ export function startEmulator(options: StartEmulatorOptions = {}): Promise<Emula
           .digest()
           .readUIntBE(0, 6)
         if (seenEvents.has(key)) stats.duplicates++
-        else {
-          seenEvents.add(key)
-          if (seenEvents.size > dedupWindow) seenEvents.delete(seenEvents.values().next().value as number)
-        }
+        else seenEvents.add(key)
       }
       bySource.set(source, (bySource.get(source) ?? 0) + 1)
       if (receivedCap > 0) {

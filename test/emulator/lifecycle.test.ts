@@ -2,6 +2,7 @@ import http from 'node:http'
 import net from 'node:net'
 import { PATHS } from '../../src/destinations/tiktok-commanders/tiktok/constants'
 import { DEFAULT_ACCESS_TOKEN, startEmulator } from '../../src/emulator'
+import { RecentKeys } from '../../src/emulator/recent-keys'
 import { NOW, PIXEL, events2Body, pixelBatchBody, pixelTrackBody } from './fixtures'
 import { post } from './http'
 
@@ -32,6 +33,40 @@ describe('duplicates', () => {
     } finally {
       await emulator.close()
     }
+  })
+})
+
+describe('the duplicate window', () => {
+  test('counts against the latest dedupWindow keys, the oldest forgotten first', async () => {
+    const emulator = await startEmulator({ now: () => NOW, dedupWindow: 2 })
+    try {
+      await post(emulator, PATHS.pixelBatch, pixelBatchBody(3)) // order-0, 1, 2: order-0 forgotten
+      await post(emulator, PATHS.pixelTrack, pixelTrackBody()) // order-0: new again; order-1 forgotten
+      expect(emulator.duplicates()).toBe(0)
+      await post(emulator, PATHS.pixelBatch, pixelBatchBody(3)) // order-0 seen; order-1, order-2 forgotten by then
+      expect(emulator.duplicates()).toBe(1)
+    } finally {
+      await emulator.close()
+    }
+  })
+})
+
+describe('RecentKeys', () => {
+  test('keeps the latest keys in the order first seen, through many turns of its ring', () => {
+    const keys = new RecentKeys(3)
+    for (const k of [1, 2, 3, 2, 4]) keys.add(k) // 2 again keeps its place: 1 is the one forgotten
+    expect([1, 2, 3, 4].map((k) => keys.has(k))).toEqual([false, true, true, true])
+    keys.add(5) // then 2
+    expect([2, 3, 4, 5].map((k) => keys.has(k))).toEqual([false, true, true, true])
+    const many = new RecentKeys(1000)
+    for (let k = 0; k < 100_000; k++) many.add(2 ** 40 + k) // 48-bit keys, as the emulator's
+    expect(many.size).toBe(1000)
+    expect(many.has(2 ** 40 + 99_000)).toBe(true)
+    expect(many.has(2 ** 40 + 98_999)).toBe(false)
+    many.clear()
+    expect(many.size).toBe(0)
+    expect(many.has(2 ** 40 + 99_999)).toBe(false)
+    expect(() => new RecentKeys(0)).toThrow(RangeError)
   })
 })
 
