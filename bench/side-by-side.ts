@@ -36,10 +36,12 @@ function main(): void {
       env: { ...process.env, ANCHOR_DIR: anchor },
       encoding: 'utf8'
     })
-    const last = result.stdout.trim().split('\n').pop() ?? ''
+    const last = (result.stdout ?? '').trim().split('\n').pop() ?? ''
     const ratios = RATIOS.exec(last)
     if (result.status !== 0 || !ratios) {
-      console.log(`  run ${run}: failed (exit ${result.status}): ${last || result.stderr.trim().split('\n').pop()}`)
+      console.log(
+        `  run ${run}: failed (exit ${result.status}): ${last || (result.error?.message ?? (result.stderr ?? '').trim().split('\n').pop())}`
+      )
       continue
     }
     batchedRatios.push(Number(ratios[1]))
