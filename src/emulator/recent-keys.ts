@@ -10,7 +10,7 @@ export class RecentKeys {
   private next = 0
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity: a whole number of 1 or more')
+    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('capacity: a whole number of 0 or more')
     this.ring = new Float64Array(capacity)
   }
 
@@ -20,7 +20,8 @@ export class RecentKeys {
 
   /** Remembers the key (a key already remembered keeps its place); forgets the oldest when full. */
   add(key: number): void {
-    if (this.keys.has(key)) return
+    // A window of 0 remembers nothing: every key is new.
+    if (this.capacity === 0 || this.keys.has(key)) return
     if (this.keys.size === this.capacity) this.keys.delete(this.ring[this.next])
     this.keys.add(key)
     this.ring[this.next] = key

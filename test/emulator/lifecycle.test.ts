@@ -66,7 +66,10 @@ describe('RecentKeys', () => {
     many.clear()
     expect(many.size).toBe(0)
     expect(many.has(2 ** 40 + 99_999)).toBe(false)
-    expect(() => new RecentKeys(0)).toThrow(RangeError)
+    const none = new RecentKeys(0) // a window of 0: nothing is remembered, nothing is a duplicate
+    none.add(7)
+    expect(none.has(7)).toBe(false)
+    expect(() => new RecentKeys(-1)).toThrow(RangeError)
   })
 })
 
