@@ -51,7 +51,7 @@ export function createRouter(options: RouteOptions): Router {
   const describeAll = createDescriber()
 
   function prepare(record: InputRecord): Prepared | EventOutcome {
-    const base = { index: record.index, where: record.where, source: 'unknown' as const, attempts: 0 }
+    const base = settledAt(record)
     if (record.error !== undefined) {
       const { raw, rawBase64 } = record
       return {
@@ -112,8 +112,8 @@ export function createRouter(options: RouteOptions): Router {
   }
 
   function settleOrSend(prepared: Prepared, described: Described): Routed | EventOutcome {
-    const { index, where, input, eventId, subscription } = prepared
-    const base = { index, where, source: 'unknown' as const, attempts: 0 }
+    const { input, eventId, subscription } = prepared
+    const base = settledAt(prepared)
     if ('reason' in described) {
       return {
         ...base,
@@ -145,6 +145,11 @@ export function createRouter(options: RouteOptions): Router {
   }
 
   return { prepare, describe }
+}
+
+/** What every outcome settled before sending starts with: where the event is, no source yet, no attempt. */
+function settledAt({ index, where }: { index: number; where: string }) {
+  return { index, where, source: 'unknown' as const, attempts: 0 }
 }
 
 /** `user.consent_categories` of either Commanders Act layout: an array of ids, or a comma-separated string. */

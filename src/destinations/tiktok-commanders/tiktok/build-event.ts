@@ -46,16 +46,16 @@ export function buildEvent(
 ): TikTokEvent {
   // The current layout's context fills Page, Device, App and Event Time when empty (see fields.ts).
   const context = own(payload, 'context')
+  const partner = own(payload, 'tiktok_partner')
+  // The value fields below take Event Properties' value when empty (see fields.ts).
+  const props = own(payload, 'properties')
   const app = appOf(payload, context)
-  const source = eventSource(payload, settings, app)
+  const source = eventSource(payload, settings, partner, app)
   const sourceId = sourceIdOf(source, settings)
   const pixel = source === 'web' && (settings.apiFormat ?? 'pixel') === 'pixel'
   const name = eventName(payload.event, source, pixel)
   const device = orContext<Device>(payload, 'device', context)
-  const partner = own(payload, 'tiktok_partner')
-  const contents = buildContents(payload)
-  // The value fields below take Event Properties' value when empty (see fields.ts).
-  const props = own(payload, 'properties')
+  const contents = buildContents(payload, props)
   const query = text(payload.query) ?? textIn(props, 'search_term', 'properties.search_term')
   const common: CommonEvent = {
     event: name.name,
@@ -64,7 +64,7 @@ export function buildEvent(
     eventId: text(payload.event_id),
     time: parseTimestamp(eventTime(payload, context), now),
     builtAt: now,
-    user: buildUser(payload, settings, memo),
+    user: buildUser(payload, props, settings, memo),
     ip: text(payload.ip) ?? textIn(device, 'ip', 'device.ip'),
     userAgent: text(payload.user_agent) ?? textIn(device, 'user_agent', 'device.user_agent'),
     locale: source === 'web' || source === 'app' ? locale(device) : undefined,
@@ -110,10 +110,10 @@ export function buildEvent(
  * autodiscovery is on and the event carries an app (context.app, what the Commanders Act mobile SDKs send); web
  * otherwise, as before app events existed.
  */
-function eventSource(payload: Payload, settings: Settings, app: App | undefined): EventSource {
+function eventSource(payload: Payload, settings: Settings, partner: unknown, app: App | undefined): EventSource {
   // Checked here rather than by a `choices` enum: the framework keeps a '' in a batch that it drops for one event.
   const explicit = (
-    text(payload.event_source) ?? textIn(own(payload, 'tiktok_partner'), 'event_source', 'tiktok_partner.event_source')
+    text(payload.event_source) ?? textIn(partner, 'event_source', 'tiktok_partner.event_source')
   )?.toLowerCase()
   if (explicit !== undefined) {
     if (!sources.has(explicit)) {
@@ -281,9 +281,14 @@ function locale(device: Device | undefined): string | undefined {
   return [lang.toLowerCase(), ...rest.map((part) => (part.length === 2 ? part.toUpperCase() : part))].join('-')
 }
 
-function buildUser(payload: Payload, settings: Settings, memo: HashMemo | undefined): TikTokEvent['user'] {
+function buildUser(
+  payload: Payload,
+  props: unknown,
+  settings: Settings,
+  memo: HashMemo | undefined
+): TikTokEvent['user'] {
   // Empty: Event Properties' user (see fields.ts), which the framework has not checked.
-  const user = own<Record<string, unknown>>(payload, 'user') ?? own(own(payload, 'properties'), 'user') ?? {}
+  const user = own<Record<string, unknown>>(payload, 'user') ?? own(props, 'user') ?? {}
   if (user === null || typeof user !== 'object' || Array.isArray(user)) {
     throw new PayloadValidationError(`properties.user: must be a user (an object), not ${quote(user)}.`)
   }
@@ -359,11 +364,11 @@ function customProperties(raw: unknown): Record<string, unknown> | undefined {
   return empty ? undefined : out
 }
 
-function buildContents(payload: Payload): TikTokContent[] | undefined {
+function buildContents(payload: Payload, props: unknown): TikTokContent[] | undefined {
   const mapped = payload.contents
   if (mapped?.length) return mapped.map(mappedContent)
   // Empty: made from Commanders Act's items, the Items field's or else Event Properties' (see fields.ts).
-  const items = payload.items?.length ? payload.items : own(own(payload, 'properties'), 'items')
+  const items = payload.items?.length ? payload.items : own(props, 'items')
   if (items === undefined || items === null) return undefined
   if (!Array.isArray(items)) {
     throw new PayloadValidationError(`properties.items: must be a list of items, not ${quote(items)}.`)
